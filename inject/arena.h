@@ -1,0 +1,45 @@
+/* arena.h - per-compilation bump allocator.
+ *
+ * Everything a compilation builds (tokens, AST, types, strings) lives in one
+ * arena and is released at once by arena_free(). Nothing is freed piecemeal.
+ */
+#ifndef INJECT_ARENA_H
+#define INJECT_ARENA_H
+
+#include <stddef.h>
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head;
+	size_t used;	/* bytes handed out, for -v memory figures */
+};
+
+void arena_init(struct arena *a);
+void arena_free(struct arena *a);
+/* Zeroed, 16-byte aligned. Aborts on out of memory (see xalloc_fail_after). */
+void *arena_alloc(struct arena *a, size_t size);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define ARENA_NEW(a, type) ((type *)arena_alloc((a), sizeof(type)))
+
+/* Growable array of pointers backed by the arena (old storage is abandoned
+ * to the arena on growth, which is fine for the small lists of an AST). */
+struct ptrvec {
+	void **v;
+	int n, cap;
+};
+void ptrvec_push(struct arena *a, struct ptrvec *pv, void *p);
+
+/* All heap allocation outside the arena goes through these; a test can make
+ * the Nth call fail to exercise out-of-memory paths. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+void xalloc_fail_after(long n);	/* -1 disables */
+
+#endif

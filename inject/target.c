@@ -1,0 +1,131 @@
+/* target.c - facts about the kernel we compile for: release, arch, config. */
+#include "session.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+struct kconfig {
+	struct ptrvec names, values;
+};
+
+static const char *kconfig_lookup(void *ctx, const char *name)
+{
+	struct kconfig *kc = ctx;
+	int i;
+
+	for (i = 0; i < kc->names.n; i++)
+		if (!strcmp(kc->names.v[i], name))
+			return kc->values.v[i];
+	return NULL;
+}
+
+static void kconfig_load(struct arena *a, struct kconfig *kc, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '='), *nl;
+
+		if (line[0] != 'C' || !eq)
+			continue;
+		*eq = 0;
+		if ((nl = strchr(eq + 1, '\n')))
+			*nl = 0;
+		ptrvec_push(a, &kc->names, arena_strdup(a, line));
+		ptrvec_push(a, &kc->values, arena_strdup(a, eq + 1));
+	}
+	fclose(f);
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int is_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Compare kernel releases numerically field by field ("6.1.0-56" > "6.1.0-9"). */
+static int release_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+			long x = strtol(a, (char **)&a, 10), y = strtol(b, (char **)&b, 10);
+
+			if (x != y)
+				return x < y ? -1 : 1;
+		} else {
+			if (*a != *b)
+				return (unsigned char)*a - (unsigned char)*b;
+			a++, b++;
+		}
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+const char *target_default_vm_release(struct arena *a)
+{
+	DIR *d = opendir("/boot");
+	struct dirent *de;
+	const char *best = NULL;
+
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		const char *r;
+		char *build;
+
+		if (strncmp(de->d_name, "vmlinuz-", 8))
+			continue;
+		r = de->d_name + 8;
+		build = arena_printf(a, "/lib/modules/%s/build", r);
+		if (!is_dir(build))
+			continue;
+		if (!best || release_cmp(r, best) > 0)
+			best = arena_strdup(a, r);
+	}
+	closedir(d);
+	return best;
+}
+
+int target_init(struct session *s)
+{
+	struct arena *a = &s->arena;
+	struct kconfig *kc = ARENA_NEW(a, struct kconfig);
+	struct utsname u;
+	const char *cfg;
+
+	if (!s->kernel_release && s->vm)
+		s->kernel_release = target_default_vm_release(a);
+	if (!s->kernel_release) {
+		uname(&u);
+		s->kernel_release = arena_strdup(a, u.release);
+	}
+	s->build_dir = arena_printf(a, "/lib/modules/%s/build", s->kernel_release);
+	cfg = arena_printf(a, "/boot/config-%s", s->kernel_release);
+	if (!is_file(cfg))
+		cfg = arena_printf(a, "%s/.config", s->build_dir);
+	kconfig_load(a, kc, cfg);
+	s->target.kernel_release = s->kernel_release;
+	s->target.arch = "x86_64";
+	s->target.runtime = "kernel";
+	s->target.privilege = "stapdev";
+	s->target.guru_mode = s->guru;
+	s->target.config = kconfig_lookup;
+	s->target.config_ctx = kc;
+	s->target.systemtap_version = "4.8";
+	return 0;
+}

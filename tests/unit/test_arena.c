@@ -1,0 +1,94 @@
+/* test_arena.c - the arena and the allocation hook. */
+#include "arena.h"
+
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+START_TEST(alloc_is_zeroed_and_aligned)
+{
+	struct arena a;
+	int i;
+
+	arena_init(&a);
+	for (i = 1; i < 200; i++) {
+		unsigned char *p = arena_alloc(&a, (size_t)i * 7);
+		size_t j;
+
+		ck_assert_uint_eq((uintptr_t)p % 16, 0);
+		for (j = 0; j < (size_t)i * 7; j++)
+			ck_assert_uint_eq(p[j], 0);
+		memset(p, 0xab, (size_t)i * 7);
+	}
+	arena_free(&a);
+	ck_assert_ptr_null(a.head);
+}
+END_TEST
+
+START_TEST(large_allocation_gets_its_own_chunk)
+{
+	struct arena a;
+	char *big;
+
+	arena_init(&a);
+	big = arena_alloc(&a, 1 << 20);
+	big[(1 << 20) - 1] = 1;
+	ck_assert_uint_ge(a.used, 1 << 20);
+	arena_free(&a);
+}
+END_TEST
+
+START_TEST(strings_and_printf)
+{
+	struct arena a;
+
+	arena_init(&a);
+	ck_assert_str_eq(arena_strdup(&a, "probe"), "probe");
+	ck_assert_str_eq(arena_strndup(&a, "begin end", 5), "begin");
+	ck_assert_str_eq(arena_printf(&a, "%s:%d", "x", 42), "x:42");
+	arena_free(&a);
+}
+END_TEST
+
+START_TEST(ptrvec_grows_and_keeps_order)
+{
+	struct arena a;
+	struct ptrvec v = { 0 };
+	long i;
+
+	arena_init(&a);
+	for (i = 0; i < 1000; i++)
+		ptrvec_push(&a, &v, (void *)i);
+	ck_assert_int_eq(v.n, 1000);
+	for (i = 0; i < 1000; i++)
+		ck_assert_ptr_eq(v.v[i], (void *)i);
+	arena_free(&a);
+}
+END_TEST
+
+START_TEST(alloc_hook_fails_on_nth_call)
+{
+	void *p;
+
+	xalloc_fail_after(1);
+	p = xmalloc(8);	/* first call succeeds */
+	ck_assert_ptr_nonnull(p);
+	free(p);
+	xmalloc(8);	/* second: "fatal: out of memory", exit(1) */
+}
+END_TEST
+
+Suite *arena_suite(void)
+{
+	Suite *s = suite_create("arena");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, alloc_is_zeroed_and_aligned);
+	tcase_add_test(tc, large_allocation_gets_its_own_chunk);
+	tcase_add_test(tc, strings_and_printf);
+	tcase_add_test(tc, ptrvec_grows_and_keeps_order);
+	tcase_add_exit_test(tc, alloc_hook_fails_on_nth_call, 1);
+	suite_add_tcase(s, tc);
+	return s;
+}
