@@ -64,7 +64,8 @@ extern const char *const statop_spelling[];
 	X(E_NUM)	/* num */                                                 \
 	X(E_STR)	/* str (unescaped bytes, NUL-terminated) */               \
 	X(E_VAR)	/* name; sema sets sym */                                 \
-	X(E_INDEX)	/* base (E_VAR of an array), args = keys */               \
+	X(E_INDEX)	/* base (E_VAR of an array), args = keys; a '*' key */    \
+			/* (delete a[*,k], [*,k] in a) is an E_VAR named "*" */   \
 	X(E_TARGET)	/* $name / $$vars...: name incl. $, comps, pretty */      \
 	X(E_CAST)	/* @cast(left, str [, str2 module]) comps, pretty */      \
 	X(E_ATVAR)	/* @var("name@file" [, "module"]) comps */                \
@@ -96,26 +97,54 @@ struct component {
 	struct expr *index;
 };
 
-/* How pass 3 reads a target variable (filled by sema_tvar.c from BTF). */
+/* How pass 3 reads a target variable (filled by sema_tvar.c from BTF).
+ * The steps run in order on one 64-bit "value"; the first step loads it.
+ * Loads from registers or memory truncate to size bytes and then sign- or
+ * zero-extend by is_signed. A write ($x = v, guru) stores to the place the
+ * last load step read: the register for TV_REG_ARG/TV_RETVAL, the memory for
+ * TV_DEREF (read-modify-write when a TV_BITFIELD follows). */
 struct tvar_step {
 	enum {
-		TV_REG_ARG,	/* value = argument register #n (0-based) */
-		TV_RETVAL,	/* value = return register */
+		TV_REG_ARG,	/* value = argument #offset (0-based) of the probed
+				 * function: di si dx cx r8 r9 for a kprobe; the
+				 * TP_PROTO argument #offset for a tracepoint */
+		TV_RETVAL,	/* value = return register (ax) */
 		TV_ADD,		/* value += offset (address arithmetic) */
-		TV_DEREF,	/* value = *(size bytes at value), kernel read */
-		TV_BITFIELD,	/* extract bits: offset=bit offset, size=bits */
-		TV_USER_ARG,	/* value = syscall's user regs argument #n */
+		TV_DEREF,	/* value = size bytes at address value, read with a
+				 * fault-checked kernel read (error on fault) */
+		TV_BITFIELD,	/* value = bits [offset, offset+size) of value */
+		TV_USER_ARG,	/* value = syscall user argument #offset, read
+				 * from the pt_regs that __x64_sys_* receives */
+		TV_EXPR,	/* value = value of the expression expr (the
+				 * @cast operand, the @var address) */
+		TV_INDEX,	/* value += (value of expr) * offset (array step
+				 * with a run-time index; offset = element size) */
 	} kind;
 	long offset;
-	int size;		/* bytes for DEREF, bits for BITFIELD */
+	int size;		/* bytes for loads and DEREF, bits for BITFIELD */
 	int is_signed;
+	struct expr *expr;	/* TV_EXPR, TV_INDEX */
 };
+
+/* One piece of a pretty string ($$parms, $x$, $x$$): pass 3 prints text,
+ * then the value (if any) in fmt; an unreadable value prints as "?". */
+struct tvar_pretty {
+	const char *text;	/* literal: "file=", " count=", "{.f_mode=", "}" */
+	struct tvar_access *value;	/* NULL: text only */
+	enum { TVP_HEX, TVP_DEC, TVP_UDEC, TVP_STRING, TVP_CHAR } fmt;
+};
+
 struct tvar_access {
 	struct tvar_step *steps;
 	int nsteps;
 	int result_is_string;	/* char * or char[]: read as kernel string */
 	int result_is_array;	/* char[N] in place: address is the string */
 	const char *c_type;	/* C type text for -L and pretty printing */
+	struct tvar_pretty *pretty;	/* non-NULL: the result is this string */
+	int npretty;
+	int at_entry;		/* .return probe: evaluate in the entry handler
+				 * into @entry slot entry_slot, read the slot here */
+	int entry_slot;
 };
 
 struct sym;
@@ -171,6 +200,7 @@ struct foreach {
 	int sort_column;		/* 0 none, 1..n key column, -1 value */
 	int sort_dir;			/* +1 ascending, -1 descending */
 	struct expr *limit;		/* or NULL */
+	struct ptrvec slice;		/* foreach (... in a[k, *]): struct expr * keys */
 };
 
 struct stmt {
@@ -333,6 +363,9 @@ struct program {
 	struct ptrvec globals;		/* struct sym * */
 	struct ptrvec embedded;		/* const char * top-level C pulled in */
 	int guru;			/* -g */
+	/* pass 1 */
+	void *macros;			/* struct macro_table *: @defines of .stpm files */
+	struct ptrvec script_args;	/* const char *: $1 @1 ... substituted by the parser */
 };
 
 #endif

@@ -1,0 +1,59 @@
+/* btf.h - BTF of the target kernel: function prototypes and type layouts
+ * without a debuginfo package.
+ *
+ * Where it comes from, for release R:
+ *   - R is the running kernel: /sys/kernel/btf/vmlinux (and
+ *     /sys/kernel/btf/M for a loaded module);
+ *   - else /boot/vmlinuz-R: the xz stream in the bzImage (magic fd 37 7a 58
+ *     5a 00) is decompressed with liblzma into the vmlinux ELF, whose .BTF
+ *     section libelf reads. That costs a second and 66 MB, so the raw .BTF
+ *     bytes are cached as <cache>/btf/vmlinux-R-<size>-<mtime>.btf (cache
+ *     = $XDG_CACHE_HOME/inject or ~/.cache/inject); the next run maps that.
+ *   - a module of R that is not loaded: the .BTF section of its .ko, split
+ *     BTF on top of the kernel's.
+ * Parsed with libbpf (btf__new / btf__new_split). Loaded lazily, once per
+ * process per (release, module): only scripts with target variables or
+ * tracepoints pay for it.
+ */
+#ifndef INJECT_BTF_H
+#define INJECT_BTF_H
+
+#include "ast.h"
+
+#include <bpf/btf.h>
+
+/* The kernel's BTF, or NULL with *why (static text or arena-free message)
+ * set. Never diagnoses: callers decide whether missing BTF is an error. */
+const struct btf *btf_kernel(const struct target_info *t, const char **why);
+/* Module M's BTF (split on the kernel's), or NULL and *why. */
+const struct btf *btf_module(const struct target_info *t, const char *module,
+			     const char **why);
+
+/* The cache directory ($XDG_CACHE_HOME/inject or ~/.cache/inject), created
+ * on demand; NULL when neither variable leads anywhere. */
+const char *btf_cache_dir(struct arena *a);
+
+/* Type id past typedefs and const/volatile/restrict/type tags. */
+int btf_resolve(const struct btf *btf, int id);
+/* Like btf_resolve but keeps typedefs (for printing). */
+int btf_skip_cv(const struct btf *btf, int id);
+/* The FUNC named name, or -1. */
+int btf_find_func(const struct btf *btf, const char *name);
+/* A named struct/union/typedef/enum of the given BTF_KIND_*, or -1. */
+int btf_find_type(const struct btf *btf, const char *name, int kind);
+/* Resolve "struct T", "union T", "enum T" or a typedef name to a type id,
+ * or -1. */
+int btf_find_type_spelled(const struct btf *btf, const char *spelling);
+/* C spelling of a type as stap's -L shows it: "struct file*", "char*",
+ * "size_t", "int[16]", "void". */
+const char *btf_type_name(struct arena *a, const struct btf *btf, int id);
+/* Size in bytes of a type (after resolving), or -1 for void/func. */
+long btf_type_size(const struct btf *btf, int id);
+/* 1 when the resolved type is an integer (incl. bool, char, enum) that is
+ * signed. */
+int btf_type_is_signed(const struct btf *btf, int id);
+
+/* Drop every loaded BTF (tests; valgrind-clean exit). */
+void btf_cache_free(void);
+
+#endif
