@@ -33,6 +33,12 @@ const struct btf *btf_module(const struct target_info *t, const char *module,
  * on demand; NULL when neither variable leads anywhere. */
 const char *btf_cache_dir(struct arena *a);
 
+/* Decompress the first xz stream at in (trailing bytes ignored) into a
+ * heap buffer the caller frees; NULL when it is not valid xz. */
+unsigned char *btf_xz_decompress(const void *in, size_t in_size, size_t *out_size);
+/* A copy (heap) of the named section of an in-memory ELF image, or NULL. */
+void *btf_elf_section(const void *image, size_t size, const char *name, size_t *len);
+
 /* Type id past typedefs and const/volatile/restrict/type tags. */
 int btf_resolve(const struct btf *btf, int id);
 /* Like btf_resolve but keeps typedefs (for printing). */

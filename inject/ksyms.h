@@ -48,6 +48,10 @@ int ksyms_match(struct arena *a, const struct target_info *t, const char *module
 int ksyms_exists(const struct target_info *t, const char *module, const char *name);
 /* 1 when module M exists for the target (a .ko, or loaded), else 0. */
 int ksyms_module_exists(const struct target_info *t, const char *module);
+/* Path of module M's object for the target (/lib/modules/R/<modules.dep
+ * entry>: .ko or .ko.xz), or NULL when there is none. */
+const char *ksyms_module_path(struct arena *a, const struct target_info *t,
+			      const char *module);
 /* Why the last failing call found no symbol source ("no System.map ..."). */
 const char *ksyms_error(void);
 /* Which source served the kernel's symbols ("/proc/kallsyms", ...), for -v. */
