@@ -1,0 +1,53 @@
+/* inject.h - the injection runtime: what tapsets/inject.stp's embedded C
+ * calls. One translation unit with the generated module (or a test module).
+ *
+ * Lifecycle, for the module that includes it:
+ *   stp_inject_init()                      module init, before any probe
+ *   stp_inject_scenario(), stp_inject_rule_new(), setters, stp_inject_arm()
+ *                                          process context (begin probe)
+ *   hooks: stp_inject_task_bypass() then stp_inject_task_enter() per rule,
+ *          stp_inject_task_return(), stp_inject_bio_complete(),
+ *          stp_inject_bio_submit()         probe context
+ *   stp_inject_lease_renew()               whenever the controller says so
+ *   stp_inject_disarm(STP_INJECT_BY_STOP)  the kill switch, any context
+ *   stp_inject_disarm(STP_INJECT_BY_UNLOAD), unregister every probe, then
+ *   stp_inject_exit()                      module exit: nothing left behind
+ */
+#ifndef STP_INJECT_H
+#define STP_INJECT_H
+
+#include <linux/delay.h>
+
+#include "inject_core.h"
+#include "inject_task.h"
+#include "inject_bio.h"
+
+static void stp_inject_release_all(void)
+{
+	stp_inject_wake_sleepers();
+	stp_inject_release_held();
+}
+
+static void stp_inject_init(void)
+{
+	stp_inject_bio_init();
+}
+
+/* After every probe is unregistered: wake, complete, wait, put. */
+static void stp_inject_exit(void)
+{
+	int i;
+
+	stp_inject_disarm(STP_INJECT_BY_UNLOAD);
+	if (stp_inject.timers_ready) {
+		hrtimer_cancel(&stp_inject.deadline_timer);
+		hrtimer_cancel(&stp_inject.lease_timer);
+	}
+	stp_inject_bio_drain();
+	stp_inject_task_drain();	/* ends with synchronize_rcu_tasks() */
+	for (i = 0; i < STP_INJECT_MAXRULES; i++)
+		if (stp_inject.rules[i].cgroup)
+			cgroup_put(stp_inject.rules[i].cgroup);
+}
+
+#endif
