@@ -63,7 +63,8 @@ extern const char *const statop_spelling[];
 #define EXPR_LIST(X)                                                       \
 	X(E_NUM)	/* num */                                                 \
 	X(E_STR)	/* str (unescaped bytes, NUL-terminated) */               \
-	X(E_VAR)	/* name; sema sets sym */                                 \
+	X(E_VAR)	/* name; sema sets sym; comps: autocast p->f (also on */  \
+			/* E_INDEX and E_CALL) */                                 \
 	X(E_INDEX)	/* base (E_VAR of an array), args = keys; a '*' key */    \
 			/* (delete a[*,k], [*,k] in a) is an E_VAR named "*" */   \
 	X(E_TARGET)	/* $name / $$vars...: name incl. $, comps, pretty */      \

@@ -14,18 +14,6 @@ static int not_built(const char *what)
 	return -1;
 }
 
-struct file_ast *parse_file(struct program *prog, const struct src_file *src, int is_library)
-{
-	(void)prog, (void)src, (void)is_library;
-	not_built("pass 1");
-	return NULL;
-}
-
-void print_file_ast(FILE *out, const struct file_ast *f)
-{
-	(void)out, (void)f;
-}
-
 int tapset_parse_library(struct session *s)
 {
 	(void)s;

@@ -126,6 +126,7 @@ static int pass1_parse(struct session *s)
 			return -1;
 		}
 	}
+	s->prog.script_args = s->script_args;	/* $1 @1 are substituted in pass 1 */
 	/* the library first: global macros (.stpm) must precede the script */
 	nlib = tapset_parse_library(s);
 	if (nlib < 0)

@@ -1,0 +1,410 @@
+/* lex.c - the stap tokenizer: one pass over the source buffer, no regex,
+ * no allocation except for unescaped strings and embedded C. */
+#include "lex.h"
+
+#include <string.h>
+
+const char *const tok_spelling[] = {
+#define X(e, s) [e] = s,
+	TOKEN_LIST(X)
+#undef X
+};
+
+static const struct {
+	const char *name;
+	unsigned char len;
+	enum tok kind;
+} keywords[] = {
+#define X(e, s) { s, sizeof(s) - 1, e },
+	KEYWORD_LIST(X)
+#undef X
+};
+
+int lex_is_keyword(enum tok k)
+{
+	return k >= K_PROBE && k < T_COUNT;
+}
+
+static int is_ident_start(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* stap identifiers may contain '$' after the first character */
+static int is_ident_char(int c)
+{
+	return is_ident_start(c) || (c >= '0' && c <= '9') || c == '$';
+}
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static enum tok keyword_kind(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (keywords[i].len == n && keywords[i].name[0] == s[0] &&
+		    !memcmp(keywords[i].name, s, n))
+			return keywords[i].kind;
+	return T_IDENT;
+}
+
+int lex_is_identifier(const char *s)
+{
+	const char *p = s;
+
+	if (!is_ident_start((unsigned char)*p))
+		return 0;
+	while (is_ident_char((unsigned char)*p))
+		p++;
+	return !*p && keyword_kind(s, (size_t)(p - s)) == T_IDENT;
+}
+
+void lex_init(struct lexer *lx, struct arena *a, const struct src_file *src)
+{
+	lx->arena = a;
+	lx->src = src;
+	lx->p = src->text;
+	lx->end = src->text + src->len;
+	lx->line_start = src->text;
+	lx->line = 1;
+}
+
+static struct loc loc_at(const struct lexer *lx, const char *p, int len)
+{
+	struct loc l = { lx->src, lx->line, (int)(p - lx->line_start) + 1, len };
+
+	return l;
+}
+
+/* Advance over p..q, counting newlines. */
+static void newlines(struct lexer *lx, const char *from, const char *to)
+{
+	for (; from < to; from++)
+		if (*from == '\n') {
+			lx->line++;
+			lx->line_start = from + 1;
+		}
+}
+
+/* Skip whitespace and the three comment styles; returns whether any. */
+static int skip_space(struct lexer *lx)
+{
+	const char *p = lx->p, *start = p;
+
+	for (;;) {
+		if (p >= lx->end)
+			break;
+		if (*p == '\n') {
+			p++;
+			lx->line++;
+			lx->line_start = p;
+		} else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' ||
+			   *p == '\v') {
+			p++;
+		} else if (*p == '#' || (*p == '/' && p + 1 < lx->end && p[1] == '/')) {
+			while (p < lx->end && *p != '\n')
+				p++;
+		} else if (*p == '/' && p + 1 < lx->end && p[1] == '*') {
+			const char *q = p + 2;
+
+			while (q + 1 < lx->end && !(q[0] == '*' && q[1] == '/'))
+				q++;
+			if (q + 1 >= lx->end) {
+				lx->p = p;
+				diag_error(loc_at(lx, p, 2), "unterminated comment");
+				newlines(lx, p, lx->end);
+				p = lx->end;
+				break;
+			}
+			newlines(lx, p, q);
+			p = q + 2;
+		} else {
+			break;
+		}
+	}
+	lx->p = p;
+	return p != start;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* number -> decimal | 0x hex | 0 octal; values above 2^63 wrap, as stap's */
+static void scan_number(struct lexer *lx, struct token *t)
+{
+	const char *p = lx->p;
+	uint64_t v = 0;
+	int base = 10, overflow = 0, bad = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+		if (hexval((unsigned char)*p) < 0)
+			bad = 1;
+	} else if (p[0] == '0') {
+		base = 8;
+	}
+	for (;; p++) {
+		int d = hexval((unsigned char)*p);
+
+		if (d < 0 || (base == 10 && d > 9) || (base == 8 && d > 9))
+			break;
+		if (base == 8 && d > 7)
+			bad = 1;
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			overflow = 1;
+		v = v * (uint64_t)base + (uint64_t)d;
+	}
+	if (is_ident_char((unsigned char)*p))
+		bad = 1;
+	while (is_ident_char((unsigned char)*p))
+		p++;
+	t->kind = T_NUM;
+	t->num = (int64_t)v;
+	t->loc = loc_at(lx, lx->p, (int)(p - lx->p));
+	if (bad)
+		diag_error(t->loc, "invalid number '%.*s'", t->loc.len, lx->p);
+	else if (overflow)
+		diag_error(t->loc, "number '%.*s' does not fit in 64 bits", t->loc.len,
+			   lx->p);
+	lx->p = p;
+}
+
+/* string -> '"' (char | escape)* '"'; escapes are C's */
+static void scan_string(struct lexer *lx, struct token *t)
+{
+	const char *start = lx->p, *p = start + 1;
+	struct loc open = loc_at(lx, start, 1);
+	char *out, *o;
+
+	while (p < lx->end && *p != '"') {
+		if (*p == '\\' && p + 1 < lx->end)
+			p++;
+		p++;
+	}
+	if (p >= lx->end) {
+		diag_error(open, "unterminated string literal");
+		p = lx->end;
+	}
+	out = o = arena_alloc(lx->arena, (size_t)(p - start));
+	for (const char *q = start + 1; q < p; q++) {
+		const char *esc = q;
+		int c;
+
+		if (*q != '\\') {
+			*o++ = *q;
+			continue;
+		}
+		c = (unsigned char)*++q;
+		switch (c) {
+		case 'n': *o++ = '\n'; break;
+		case 't': *o++ = '\t'; break;
+		case 'r': *o++ = '\r'; break;
+		case 'a': *o++ = '\a'; break;
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'v': *o++ = '\v'; break;
+		case '\\': case '"': case '\'': case '?': *o++ = (char)c; break;
+		case '\n': break;	/* line continuation */
+		case 'x': {
+			int v = 0, n = 0;
+
+			while (n < 2 && hexval((unsigned char)q[1]) >= 0)
+				v = v * 16 + hexval((unsigned char)*++q), n++;
+			if (!n) {
+				struct loc l = open;
+
+				l.col += (int)(esc - start);
+				l.len = 2;
+				diag_error(l, "'\\x' escape without hex digits");
+			}
+			*o++ = (char)v;
+			break;
+		}
+		default:
+			if (c >= '0' && c <= '7') {
+				int v = c - '0', n = 1;
+
+				while (n < 3 && q[1] >= '0' && q[1] <= '7')
+					v = v * 8 + (*++q - '0'), n++;
+				*o++ = (char)v;
+			} else {
+				/* stap passes unknown escapes through: "\{" is "{" */
+				*o++ = (char)c;
+			}
+		}
+	}
+	*o = 0;
+	t->kind = T_STR;
+	t->str = out;
+	t->loc = open;
+	t->loc.len = (int)(p - start) + (p < lx->end);
+	newlines(lx, start, p);
+	lx->p = p < lx->end ? p + 1 : p;
+}
+
+/* embedded -> '%{' any text '%}' */
+static void scan_embedded(struct lexer *lx, struct token *t)
+{
+	const char *start = lx->p, *p = start + 2;
+
+	t->loc = loc_at(lx, start, 2);
+	while (p + 1 < lx->end && !(p[0] == '%' && p[1] == '}'))
+		p++;
+	t->kind = T_EMBEDDED;
+	if (p + 1 >= lx->end) {
+		diag_error(t->loc, "unterminated embedded C block: no '%%}'");
+		p = lx->end;
+		t->str = arena_strndup(lx->arena, start + 2, (size_t)(p - start - 2));
+	} else {
+		t->str = arena_strndup(lx->arena, start + 2, (size_t)(p - start - 2));
+		p += 2;
+	}
+	newlines(lx, start, p);
+	lx->p = p;
+}
+
+/* Punctuators, longest first within each leading character. */
+static const struct {
+	char s[4];
+	enum tok kind;
+} puncts[] = {
+	{ "<<<", T_STAT_ADD }, { "<<=", T_SHL_ASSIGN }, { ">>=", T_SHR_ASSIGN },
+	{ "%(", T_PP_OPEN }, { "%?", T_PP_THEN }, { "%:", T_PP_ELSE },
+	{ "%)", T_PP_CLOSE }, { "%=", T_MOD_ASSIGN },
+	{ "++", T_INC }, { "+=", T_ADD_ASSIGN }, { "--", T_DEC }, { "-=", T_SUB_ASSIGN },
+	{ "->", T_ARROW }, { "*=", T_MUL_ASSIGN }, { "/=", T_DIV_ASSIGN },
+	{ "<<", T_SHL }, { "<=", T_LE }, { ">>", T_SHR }, { ">=", T_GE },
+	{ "==", T_EQ }, { "=~", T_MATCH }, { "!=", T_NE }, { "!~", T_NOMATCH },
+	{ "&&", T_ANDAND }, { "&=", T_AND_ASSIGN }, { "||", T_OROR }, { "|=", T_OR_ASSIGN },
+	{ "^=", T_XOR_ASSIGN }, { ".=", T_CAT_ASSIGN },
+	{ "(", T_LPAREN }, { ")", T_RPAREN }, { "[", T_LBRACKET }, { "]", T_RBRACKET },
+	{ "{", T_LBRACE }, { "}", T_RBRACE }, { ",", T_COMMA }, { ";", T_SEMI },
+	{ ":", T_COLON }, { "?", T_QUESTION }, { ".", T_DOT }, { "+", T_PLUS },
+	{ "-", T_MINUS }, { "*", T_STAR }, { "/", T_SLASH }, { "%", T_PERCENT },
+	{ "&", T_AMP }, { "|", T_PIPE }, { "^", T_CARET }, { "~", T_TILDE },
+	{ "!", T_BANG }, { "=", T_ASSIGN }, { "<", T_LT }, { ">", T_GT },
+};
+
+/* index of the first punct entry for each leading byte, built on first use */
+static signed char punct_first[256];
+static int punct_ready;
+
+static void punct_init(void)
+{
+	size_t i;
+
+	memset(punct_first, -1, sizeof(punct_first));
+	for (i = 0; i < sizeof(puncts) / sizeof(puncts[0]); i++)
+		if (punct_first[(unsigned char)puncts[i].s[0]] < 0)
+			punct_first[(unsigned char)puncts[i].s[0]] = (signed char)i;
+	punct_ready = 1;
+}
+
+void lex_next(struct lexer *lx, struct token *t)
+{
+	const char *p;
+	int c;
+
+again:
+	t->space_before = skip_space(lx) || lx->p == lx->src->text;
+	p = lx->p;
+	t->str = NULL;
+	t->num = 0;
+	t->text = p;
+	if (p >= lx->end) {
+		t->kind = T_EOF;
+		t->loc = loc_at(lx, p, 1);
+		return;
+	}
+	c = (unsigned char)*p;
+	if (is_ident_start(c)) {
+		const char *q = p + 1;
+
+		while (is_ident_char((unsigned char)*q))
+			q++;
+		t->kind = keyword_kind(p, (size_t)(q - p));
+		t->loc = loc_at(lx, p, (int)(q - p));
+		lx->p = q;
+		return;
+	}
+	if (is_digit(c)) {
+		scan_number(lx, t);
+		return;
+	}
+	if (c == '"') {
+		scan_string(lx, t);
+		return;
+	}
+	if ((c == '$' || c == '@') && (is_digit((unsigned char)p[1]) || p[1] == '#')) {
+		const char *q = p + 1;
+		int64_t n = -1;
+
+		if (*q == '#') {
+			q++;
+		} else {
+			for (n = 0; is_digit((unsigned char)*q) && n < 100000; q++)
+				n = n * 10 + (*q - '0');
+		}
+		t->kind = c == '$' ? T_ARG : T_ATARG;
+		t->num = n;
+		t->loc = loc_at(lx, p, (int)(q - p));
+		lx->p = q;
+		return;
+	}
+	if (c == '$' || c == '@') {
+		const char *q = p + 1;
+
+		while (is_ident_char((unsigned char)*q))
+			q++;
+		if (q == p + 1 || (c == '@' && !is_ident_start((unsigned char)p[1]))) {
+			t->loc = loc_at(lx, p, 1);
+			diag_error(t->loc, "stray '%c' in program", c);
+			lx->p = p + 1;
+			goto again;
+		}
+		t->kind = c == '$' ? T_TARGET : T_AT;
+		t->loc = loc_at(lx, p, (int)(q - p));
+		lx->p = q;
+		return;
+	}
+	if (c == '%' && p[1] == '{') {
+		scan_embedded(lx, t);
+		return;
+	}
+	if (!punct_ready)
+		punct_init();
+	if (punct_first[c] >= 0) {
+		size_t i;
+
+		for (i = (size_t)punct_first[c]; i < sizeof(puncts) / sizeof(puncts[0]); i++) {
+			size_t n = strlen(puncts[i].s);
+
+			if (!strncmp(p, puncts[i].s, n)) {
+				t->kind = puncts[i].kind;
+				t->loc = loc_at(lx, p, (int)n);
+				lx->p = p + n;
+				return;
+			}
+		}
+	}
+	t->loc = loc_at(lx, p, 1);
+	if (c >= 0x20 && c < 0x7f)
+		diag_error(t->loc, "stray '%c' in program", c);
+	else
+		diag_error(t->loc, "stray '\\%o' in program", c);
+	lx->p = p + 1;
+	goto again;
+}

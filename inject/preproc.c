@@ -1,0 +1,814 @@
+/* preproc.c - the stap preprocessor: a token filter between lex.c and
+ * parse.c.
+ *
+ * Input is a stack of frames: the file's lexer at the bottom, above it the
+ * token lists of macro bodies and macro arguments being expanded, and
+ * lexers over script arguments substituted as code ($1). A token read from
+ * a macro body carries that expansion's environment, so @param inside it
+ * finds the argument tokens; argument tokens carry the caller's environment.
+ */
+#include "preproc.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FRAMES 256
+#define MACRO_BUCKETS 256
+
+struct macro {
+	struct macro *next;
+	const char *name;
+	struct loc loc;
+	struct ptrvec params;		/* const char * names, without '@' */
+	struct token *body;
+	int nbody;
+};
+
+struct macro_table {
+	struct macro *bucket[MACRO_BUCKETS];
+};
+
+/* A macro expansion in progress: the macro and its argument token lists. */
+struct pp_env {
+	const struct macro *m;
+	struct token **args;
+	int *nargs;
+	const struct pp_env *caller;	/* environment the arguments came from */
+};
+
+struct pp_frame {
+	int is_lexer;
+	struct lexer lx;
+	const struct token *toks;
+	int n, i;
+	const struct pp_env *env;
+};
+
+static unsigned hash_name(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h % MACRO_BUCKETS;
+}
+
+static struct macro *macro_find(const struct macro_table *t, const char *name)
+{
+	struct macro *m;
+
+	if (!t)
+		return NULL;
+	for (m = t->bucket[hash_name(name)]; m; m = m->next)
+		if (!strcmp(m->name, name))
+			return m;
+	return NULL;
+}
+
+static void macro_add(struct macro_table *t, struct macro *m)
+{
+	unsigned h = hash_name(m->name);
+
+	m->next = t->bucket[h];
+	t->bucket[h] = m;
+}
+
+static const char *tok_name(struct arena *a, const struct token *t)
+{
+	return arena_strndup(a, t->text, (size_t)t->loc.len);
+}
+
+static void push_lexer(struct pp *pp, const struct src_file *src)
+{
+	struct pp_frame *f;
+
+	if (pp->nframes == MAX_FRAMES) {
+		diag_error((struct loc){ src, 1, 1, 1 }, "script arguments nested too deeply");
+		return;
+	}
+	f = &pp->frames[pp->nframes++];
+	memset(f, 0, sizeof(*f));
+	f->is_lexer = 1;
+	lex_init(&f->lx, pp->arena, src);
+}
+
+static int push_tokens(struct pp *pp, const struct token *toks, int n,
+		       const struct pp_env *env, struct loc where)
+{
+	struct pp_frame *f;
+
+	if (pp->nframes == MAX_FRAMES) {
+		diag_error(where, "macro expansion nested too deeply (recursive macro?)");
+		return -1;
+	}
+	f = &pp->frames[pp->nframes++];
+	memset(f, 0, sizeof(*f));
+	f->toks = toks;
+	f->n = n;
+	f->env = env;
+	return 0;
+}
+
+void pp_init(struct pp *pp, struct program *prog, const struct src_file *src,
+	     int is_library)
+{
+	size_t n = strlen(src->name);
+
+	memset(pp, 0, sizeof(*pp));
+	pp->prog = prog;
+	pp->arena = prog->arena;
+	pp->is_stpm = is_library && n > 5 && !strcmp(src->name + n - 5, ".stpm");
+	pp->local = arena_alloc(pp->arena, sizeof(struct macro_table));
+	if (!prog->macros)
+		prog->macros = arena_alloc(pp->arena, sizeof(struct macro_table));
+	pp->frames = arena_alloc(pp->arena, sizeof(struct pp_frame) * MAX_FRAMES);
+	push_lexer(pp, src);
+}
+
+/* The next token with no expansion at all (sets pp->env). */
+static void raw_next(struct pp *pp, struct token *t)
+{
+	if (pp->npushback) {
+		pp->npushback--;
+		*t = pp->pushback[pp->npushback];
+		pp->env = pp->pushback_env[pp->npushback];
+		return;
+	}
+	for (;;) {
+		struct pp_frame *f = &pp->frames[pp->nframes - 1];
+
+		if (f->is_lexer) {
+			lex_next(&f->lx, t);
+			if (t->kind == T_EOF && pp->nframes > 1) {
+				pp->nframes--;
+				continue;
+			}
+			pp->env = NULL;
+			return;
+		}
+		if (f->i < f->n) {
+			*t = f->toks[f->i++];
+			pp->env = f->env;
+			return;
+		}
+		pp->nframes--;
+	}
+}
+
+static void unread(struct pp *pp, const struct token *t, const struct pp_env *env)
+{
+	if (pp->npushback == 4)
+		INTERNAL_ERROR("preprocessor pushback overflow");
+	pp->pushback[pp->npushback] = *t;
+	pp->pushback_env[pp->npushback++] = env;
+}
+
+/* ---- conditionals ---- */
+
+/* Compare dotted versions field by field, numbers numerically. */
+static int version_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+			unsigned long x = strtoul(a, (char **)&a, 10);
+			unsigned long y = strtoul(b, (char **)&b, 10);
+
+			if (x != y)
+				return x < y ? -1 : 1;
+		} else {
+			if (*a != *b)
+				return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+			a++, b++;
+		}
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
+static int cmp_result(enum tok op, int c)
+{
+	switch (op) {
+	case T_EQ: return c == 0;
+	case T_NE: return c != 0;
+	case T_LT: return c < 0;
+	case T_LE: return c <= 0;
+	case T_GT: return c > 0;
+	case T_GE: return c >= 0;
+	default: return 0;
+	}
+}
+
+/* String equality with glob patterns on the right (arch == "i?86"). */
+static int glob_cmp(enum tok op, const char *l, const char *r, int versions)
+{
+	if ((op == T_EQ || op == T_NE) && strpbrk(r, "*?[")) {
+		int m = fnmatch(r, l, 0) == 0;
+
+		return op == T_EQ ? m : !m;
+	}
+	return cmp_result(op, versions ? version_cmp(l, r) : strcmp(l, r));
+}
+
+static int pp_expand_at(struct pp *pp, const struct token *t);
+
+/* Tokens of a condition: raw, but macros expand (%( @_IS_X %? ...). */
+static void cond_next(struct pp *pp, struct token *t)
+{
+	for (;;) {
+		raw_next(pp, t);
+		if (t->kind != T_AT || !pp_expand_at(pp, t))
+			return;
+	}
+}
+
+/* One side of a condition: a number or a string. */
+struct pp_value {
+	int is_num;
+	int64_t num;
+	const char *str;
+	int is_version;		/* kernel_v, kernel_vr, systemtap_v */
+	struct loc loc;
+};
+
+static const char *config_value(const struct pp *pp, const char *name)
+{
+	const struct target_info *ti = pp->prog->target;
+	const char *v;
+	size_t n;
+
+	if (!ti || !ti->config || !(v = ti->config(ti->config_ctx, name)))
+		return "";
+	n = strlen(v);
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+		return arena_strndup(pp->arena, v + 1, n - 2);
+	return v;
+}
+
+static const char *kernel_v(struct pp *pp, const char *vr)
+{
+	size_t n = strcspn(vr, "-");
+
+	return arena_strndup(pp->arena, vr, n);
+}
+
+static int64_t parse_int(const char *s, int *ok)
+{
+	char *end;
+	long long v = strtoll(s, &end, 0);
+
+	*ok = *s && !*end;
+	return v;
+}
+
+/* operand -> kernel_v | kernel_vr | arch | runtime | systemtap_v
+ *          | systemtap_privilege | guru_mode | CONFIG_X | NUM | '-' NUM
+ *          | STR | $# | @# | $N | @N */
+static int pp_operand(struct pp *pp, struct pp_value *v)
+{
+	const struct target_info *ti = pp->prog->target;
+	struct token t;
+	int nargs = pp->prog->script_args.n;
+
+	memset(v, 0, sizeof(*v));
+	cond_next(pp, &t);
+	v->loc = t.loc;
+	switch (t.kind) {
+	case T_NUM:
+		v->is_num = 1;
+		v->num = t.num;
+		return 0;
+	case T_MINUS: {
+		struct token n;
+
+		cond_next(pp, &n);
+		if (n.kind != T_NUM) {
+			diag_error(n.loc, "expected a number after '-' in preprocessor condition");
+			return -1;
+		}
+		v->is_num = 1;
+		v->num = -n.num;
+		return 0;
+	}
+	case T_STR:
+		v->str = t.str;
+		return 0;
+	case T_ARG:
+	case T_ATARG:
+		if (t.num < 0) {
+			v->is_num = t.kind == T_ARG;
+			v->num = nargs;
+			v->str = arena_printf(pp->arena, "%d", nargs);
+			return 0;
+		}
+		if (t.num < 1 || t.num > nargs) {
+			diag_error(t.loc, "command line argument index %ld out of range [1-%d]",
+				   (long)t.num, nargs);
+			return -1;
+		}
+		v->str = pp->prog->script_args.v[t.num - 1];
+		if (t.kind == T_ARG) {
+			int ok;
+
+			v->num = parse_int(v->str, &ok);
+			v->is_num = ok;
+		}
+		return 0;
+	case T_IDENT: {
+		const char *name = tok_name(pp->arena, &t);
+		const char *rel = ti && ti->kernel_release ? ti->kernel_release : "";
+
+		if (!strcmp(name, "kernel_v")) {
+			v->str = kernel_v(pp, rel);
+			v->is_version = 1;
+		} else if (!strcmp(name, "kernel_vr")) {
+			v->str = rel;
+			v->is_version = 1;
+		} else if (!strcmp(name, "arch")) {
+			v->str = ti && ti->arch ? ti->arch : "";
+		} else if (!strcmp(name, "runtime")) {
+			v->str = ti && ti->runtime ? ti->runtime : "kernel";
+		} else if (!strcmp(name, "systemtap_v")) {
+			v->str = ti && ti->systemtap_version ? ti->systemtap_version : "4.8";
+			v->is_version = 1;
+		} else if (!strcmp(name, "systemtap_privilege")) {
+			v->str = ti && ti->privilege ? ti->privilege : "stapdev";
+		} else if (!strcmp(name, "guru_mode")) {
+			v->is_num = 1;
+			v->num = (ti && ti->guru_mode) || pp->prog->guru;
+		} else if (!strncmp(name, "CONFIG_", 7)) {
+			int ok;
+
+			v->str = config_value(pp, name);
+			v->num = parse_int(v->str, &ok);
+			v->is_num = ok && *v->str;
+		} else {
+			diag_error(t.loc, "unknown preprocessor variable '%s'", name);
+			return -1;
+		}
+		return 0;
+	}
+	default:
+		diag_error(t.loc, "expected a preprocessor operand but found '%.*s'",
+			   t.loc.len, t.text);
+		unread(pp, &t, pp->env);
+		return -1;
+	}
+}
+
+static int pp_condition(struct pp *pp);
+/* atom -> '(' condition ')' | operand [op operand] */
+static int pp_atom(struct pp *pp)
+{
+	struct pp_value l, r;
+	struct token t;
+	enum tok op;
+
+	cond_next(pp, &t);
+	if (t.kind == T_LPAREN) {
+		int v = pp_condition(pp);
+
+		cond_next(pp, &t);
+		if (t.kind != T_RPAREN) {
+			diag_error(t.loc, "expected ')' in preprocessor condition but found '%.*s'",
+				   t.loc.len, t.text);
+			unread(pp, &t, pp->env);
+			return -1;
+		}
+		return v;
+	}
+	unread(pp, &t, pp->env);
+	if (pp_operand(pp, &l))
+		return -1;
+	cond_next(pp, &t);
+	op = t.kind;
+	if (op != T_EQ && op != T_NE && op != T_LT && op != T_LE && op != T_GT &&
+	    op != T_GE) {
+		unread(pp, &t, pp->env);
+		/* a bare operand is true when nonzero / nonempty */
+		return l.is_num ? l.num != 0 : (l.str && *l.str);
+	}
+	if (pp_operand(pp, &r))
+		return -1;
+	if (l.is_num && r.is_num)
+		return cmp_result(op, l.num < r.num ? -1 : l.num > r.num);
+	if (l.is_num && !l.str)
+		l.str = arena_printf(pp->arena, "%lld", (long long)l.num);
+	if (r.is_num && !r.str)
+		r.str = arena_printf(pp->arena, "%lld", (long long)r.num);
+	if (l.is_num && r.str && !r.is_num) {
+		diag_error(r.loc, "cannot compare a number with a string in preprocessor condition");
+		return -1;
+	}
+	return glob_cmp(op, l.str ? l.str : "", r.str ? r.str : "",
+			l.is_version || r.is_version);
+}
+
+/* condition -> conj ('||' conj)* ; conj -> atom ('&&' atom)* */
+static int pp_condition(struct pp *pp)
+{
+	int result = 0, conj = 1, bad = 0;
+	struct token t;
+
+	for (;;) {
+		int v = pp_atom(pp);
+
+		if (v < 0)
+			bad = 1;
+		conj = conj && v > 0;
+		cond_next(pp, &t);
+		if (t.kind == T_ANDAND)
+			continue;
+		result = result || conj;
+		conj = 1;
+		if (t.kind == T_OROR)
+			continue;
+		unread(pp, &t, pp->env);
+		return bad ? -1 : result;
+	}
+}
+
+/* Skip a false branch up to its '%:' or '%)' (nested conditionals skipped
+ * whole). Returns the token kind that ended it, or T_EOF. */
+static enum tok skip_branch(struct pp *pp, int stop_at_else)
+{
+	struct token t;
+	int depth = 0;
+
+	for (;;) {
+		raw_next(pp, &t);
+		switch (t.kind) {
+		case T_EOF:
+			return T_EOF;
+		case T_PP_OPEN:
+			depth++;
+			break;
+		case T_PP_ELSE:
+			if (!depth && stop_at_else)
+				return T_PP_ELSE;
+			break;
+		case T_PP_CLOSE:
+			if (!depth)
+				return T_PP_CLOSE;
+			depth--;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* conditional -> '%(' condition '%?' tokens ['%:' tokens] '%)' */
+static void pp_conditional(struct pp *pp, const struct token *open)
+{
+	struct token t;
+	int v = pp_condition(pp);
+
+	cond_next(pp, &t);
+	if (t.kind != T_PP_THEN) {
+		diag_error(t.loc, "expected '%%?' after preprocessor condition but found '%.*s'",
+			   t.loc.len, t.text);
+		diag_note(open->loc, "to match this '%%('");
+		/* skip the whole conditional */
+		unread(pp, &t, pp->env);
+		if (skip_branch(pp, 0) == T_EOF)
+			diag_error(open->loc, "unterminated '%%(' conditional");
+		return;
+	}
+	if (v > 0) {
+		if (pp->nconds == 64) {
+			diag_error(open->loc, "preprocessor conditionals nested too deeply");
+			return;
+		}
+		pp->conds[pp->nconds] = open->loc;
+		pp->cond_in_else[pp->nconds++] = 0;
+		return;
+	}
+	switch (skip_branch(pp, 1)) {
+	case T_PP_ELSE:
+		if (pp->nconds == 64) {
+			diag_error(open->loc, "preprocessor conditionals nested too deeply");
+			return;
+		}
+		pp->conds[pp->nconds] = open->loc;
+		pp->cond_in_else[pp->nconds++] = 1;
+		break;
+	case T_EOF:
+		diag_error(open->loc, "unterminated '%%(' conditional");
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- macros ---- */
+
+/* define -> '@define' NAME ['(' [PARAM (',' PARAM)*] ')'] '%(' tokens '%)' */
+static void pp_define(struct pp *pp, const struct token *at)
+{
+	struct macro *m = arena_alloc(pp->arena, sizeof(*m));
+	struct macro_table *table;
+	struct token t, *body = NULL;
+	int depth = 0, cap = 0;
+	const struct macro *old;
+
+	raw_next(pp, &t);
+	if (t.kind != T_IDENT && !lex_is_keyword(t.kind)) {
+		diag_error(t.loc, "expected a macro name after '@define' but found '%.*s'",
+			   t.loc.len, t.text);
+		unread(pp, &t, pp->env);
+		return;
+	}
+	m->name = tok_name(pp->arena, &t);
+	m->loc = t.loc;
+	raw_next(pp, &t);
+	if (t.kind == T_LPAREN) {
+		raw_next(pp, &t);
+		while (t.kind != T_RPAREN) {
+			if (t.kind != T_IDENT) {
+				diag_error(t.loc, "expected a macro parameter name but found '%.*s'",
+					   t.loc.len, t.text);
+				unread(pp, &t, pp->env);
+				return;
+			}
+			ptrvec_push(pp->arena, &m->params, (void *)tok_name(pp->arena, &t));
+			raw_next(pp, &t);
+			if (t.kind == T_COMMA)
+				raw_next(pp, &t);
+			else if (t.kind != T_RPAREN) {
+				diag_error(t.loc, "expected ',' or ')' in macro parameters but found '%.*s'",
+					   t.loc.len, t.text);
+				unread(pp, &t, pp->env);
+				return;
+			}
+		}
+		raw_next(pp, &t);
+	}
+	if (t.kind != T_PP_OPEN) {
+		diag_error(t.loc, "expected '%%(' to open the body of macro '@%s' but found '%.*s'",
+			   m->name, t.loc.len, t.text);
+		unread(pp, &t, pp->env);
+		return;
+	}
+	for (;;) {
+		raw_next(pp, &t);
+		if (t.kind == T_EOF) {
+			diag_error(m->loc, "unterminated body of macro '@%s'", m->name);
+			return;
+		}
+		if (t.kind == T_PP_OPEN)
+			depth++;
+		if (t.kind == T_PP_CLOSE && depth-- == 0)
+			break;
+		if (m->nbody == cap) {
+			struct token *nb;
+
+			cap = cap ? cap * 2 : 16;
+			nb = arena_alloc(pp->arena, sizeof(*nb) * (size_t)cap);
+			if (m->nbody)
+				memcpy(nb, body, sizeof(*nb) * (size_t)m->nbody);
+			body = nb;
+		}
+		body[m->nbody++] = t;
+	}
+	m->body = body;
+	table = pp->is_stpm ? pp->prog->macros : pp->local;
+	if ((old = macro_find(table, m->name))) {
+		if (!pp->is_stpm) {
+			diag_error(m->loc, "macro '@%s' is already defined", m->name);
+			diag_note(old->loc, "previous definition of '@%s' is here", m->name);
+			return;
+		}
+		/* a later library file overrides an earlier one, as stap's do */
+	}
+	(void)at;
+	macro_add(table, m);
+}
+
+/* Collect one macro call's arguments: '(' tokens (',' tokens)* ')'. */
+static int pp_macro_args(struct pp *pp, const struct macro *m, const struct token *at,
+			 struct pp_env *env)
+{
+	int np = m->params.n, k = 0, depth = 0, cap = 0;
+	struct token t;
+	struct token *cur = NULL;
+	int n = 0;
+
+	env->args = arena_alloc(pp->arena, sizeof(*env->args) * (size_t)(np + 1));
+	env->nargs = arena_alloc(pp->arena, sizeof(int) * (size_t)(np + 1));
+	raw_next(pp, &t);
+	if (t.kind != T_LPAREN) {
+		diag_error(t.loc, "expected '(' after macro '@%s' (it takes %d argument%s)",
+			   m->name, np, np == 1 ? "" : "s");
+		unread(pp, &t, pp->env);
+		return -1;
+	}
+	for (;;) {
+		raw_next(pp, &t);
+		if (t.kind == T_EOF) {
+			diag_error(at->loc, "unterminated arguments of macro '@%s'", m->name);
+			return -1;
+		}
+		if (depth == 0 && (t.kind == T_COMMA || t.kind == T_RPAREN)) {
+			if (k < np) {
+				env->args[k] = cur;
+				env->nargs[k] = n;
+			}
+			k++;
+			cur = NULL;
+			n = cap = 0;
+			if (t.kind == T_RPAREN)
+				break;
+			continue;
+		}
+		if (t.kind == T_LPAREN || t.kind == T_LBRACKET || t.kind == T_LBRACE)
+			depth++;
+		if (t.kind == T_RPAREN || t.kind == T_RBRACKET || t.kind == T_RBRACE)
+			depth--;
+		if (n == cap) {
+			struct token *nb;
+
+			cap = cap ? cap * 2 : 8;
+			nb = arena_alloc(pp->arena, sizeof(*nb) * (size_t)cap);
+			if (n)
+				memcpy(nb, cur, sizeof(*nb) * (size_t)n);
+			cur = nb;
+		}
+		cur[n++] = t;
+	}
+	if (k == 1 && np == 0 && env->nargs[0] == 0)
+		k = 0;
+	if (k != np) {
+		diag_error(at->loc, "macro '@%s' takes %d argument%s but %d were given",
+			   m->name, np, np == 1 ? "" : "s", k);
+		diag_note(m->loc, "'@%s' is defined here", m->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int is_builtin_at(const char *name)
+{
+	static const char *const builtins[] = {
+		"cast", "var", "defined", "entry", "probewrite", "count", "sum", "min",
+		"max", "avg", "variance", "hist_log", "hist_linear", "const", "kderef",
+		"uderef", "kregister", "uregister", NULL,
+	};
+	int i;
+
+	for (i = 0; builtins[i]; i++)
+		if (!strcmp(builtins[i], name))
+			return 1;
+	return 0;
+}
+
+/* Expand '@name' if it is a parameter or a macro; 1 when expanded. */
+static int pp_expand_at(struct pp *pp, const struct token *t)
+{
+	const struct pp_env *env = pp->env;
+	char name[128];
+	const struct macro *m;
+	struct pp_env *call;
+	int i, len = t->loc.len - 1;
+
+	if (len >= (int)sizeof(name))
+		len = sizeof(name) - 1;
+	memcpy(name, t->text + 1, (size_t)len);
+	name[len] = 0;
+	if (!strcmp(name, "define")) {
+		pp_define(pp, t);
+		return 1;
+	}
+	if (env)
+		for (i = 0; i < env->m->params.n; i++)
+			if (!strcmp(env->m->params.v[i], name))
+				return push_tokens(pp, env->args[i], env->nargs[i], env->caller,
+						   t->loc), 1;
+	if (is_builtin_at(name))
+		return 0;
+	m = macro_find(pp->local, name);
+	if (!m)
+		m = macro_find(pp->prog->macros, name);
+	if (!m)
+		return 0;
+	call = arena_alloc(pp->arena, sizeof(*call));
+	call->m = m;
+	call->caller = env;
+	if (m->params.n) {
+		if (pp_macro_args(pp, m, t, call))
+			return 1;
+	} else {
+		/* @name() with no parameters: swallow an empty '()' */
+		struct token a, b;
+		const struct pp_env *ea;
+
+		raw_next(pp, &a);
+		ea = pp->env;
+		if (a.kind == T_LPAREN) {
+			raw_next(pp, &b);
+			if (b.kind != T_RPAREN) {
+				unread(pp, &b, pp->env);
+				unread(pp, &a, ea);
+			}
+		} else if (a.kind != T_EOF) {
+			/* the token read ahead follows the expansion */
+			struct token *copy = arena_alloc(pp->arena, sizeof(*copy));
+
+			*copy = a;
+			if (push_tokens(pp, copy, 1, ea, t->loc))
+				return 1;
+		} else {
+			unread(pp, &a, ea);
+		}
+	}
+	push_tokens(pp, m->body, m->nbody, call, t->loc);
+	return 1;
+}
+
+/* $N as code: lex the argument text as a little file of its own. */
+static void pp_script_arg(struct pp *pp, struct token *t)
+{
+	int nargs = pp->prog->script_args.n;
+	const char *arg;
+
+	if (t->num < 0) {
+		if (t->kind == T_ARG) {
+			t->kind = T_NUM;
+			t->num = nargs;
+		} else {
+			t->kind = T_STR;
+			t->str = arena_printf(pp->arena, "%d", nargs);
+		}
+		return;
+	}
+	if (t->num < 1 || t->num > nargs) {
+		diag_error(t->loc, "command line argument index %ld out of range [1-%d]",
+			   (long)t->num, nargs);
+		t->kind = t->kind == T_ARG ? T_NUM : T_STR;
+		t->num = 0;
+		t->str = "";
+		return;
+	}
+	arg = pp->prog->script_args.v[t->num - 1];
+	if (t->kind == T_ATARG) {
+		t->kind = T_STR;
+		t->str = arg;
+		return;
+	}
+	{
+		struct src_file *src = arena_alloc(pp->arena, sizeof(*src));
+
+		src->name = arena_printf(pp->arena, "<argument $%ld>", (long)t->num);
+		src->text = arg;
+		src->len = strlen(arg);
+		push_lexer(pp, src);
+		t->kind = T_EOF;	/* caller re-reads */
+	}
+}
+
+void pp_next(struct pp *pp, struct token *t)
+{
+	for (;;) {
+		raw_next(pp, t);
+		switch (t->kind) {
+		case T_PP_OPEN:
+			pp_conditional(pp, t);
+			continue;
+		case T_PP_ELSE:
+			if (pp->nconds && !pp->cond_in_else[pp->nconds - 1]) {
+				struct loc open = pp->conds[--pp->nconds];
+
+				if (skip_branch(pp, 0) == T_EOF)
+					diag_error(open, "unterminated '%%(' conditional");
+				continue;
+			}
+			diag_error(t->loc, "'%%:' without a matching '%%('");
+			continue;
+		case T_PP_CLOSE:
+			if (pp->nconds) {
+				pp->nconds--;
+				continue;
+			}
+			diag_error(t->loc, "'%%)' without a matching '%%('");
+			continue;
+		case T_PP_THEN:
+			diag_error(t->loc, "'%%?' without a matching '%%('");
+			continue;
+		case T_AT:
+			if (pp_expand_at(pp, t))
+				continue;
+			return;
+		case T_ARG:
+		case T_ATARG:
+			pp_script_arg(pp, t);
+			if (t->kind == T_EOF)
+				continue;
+			return;
+		case T_EOF:
+			while (pp->nconds)
+				diag_error(pp->conds[--pp->nconds], "unterminated '%%(' conditional");
+			return;
+		default:
+			return;
+		}
+	}
+}

@@ -1,0 +1,35 @@
+/* preproc.h - the stap preprocessor between the lexer and the parser:
+ * %( cond %? then %: else %) conditionals evaluated for the target,
+ * @define macros with @param uses, and $N/@N/$#/@# script arguments. */
+#ifndef INJECT_PREPROC_H
+#define INJECT_PREPROC_H
+
+#include "ast.h"
+#include "lex.h"
+
+struct macro_table;
+struct pp_frame;
+struct pp_env;
+
+struct pp {
+	struct program *prog;
+	struct arena *arena;
+	int is_stpm;			/* @define goes to the global table */
+	struct macro_table *local;	/* this file's @defines */
+	struct pp_frame *frames;
+	int nframes;
+	struct token pushback[4];	/* raw tokens read ahead */
+	const struct pp_env *pushback_env[4];
+	int npushback;
+	const struct pp_env *env;	/* of the last raw token */
+	struct loc conds[64];		/* open %( conditionals */
+	unsigned char cond_in_else[64];
+	int nconds;
+};
+
+void pp_init(struct pp *pp, struct program *prog, const struct src_file *src,
+	     int is_library);
+/* The next token after conditionals, macros and script arguments. */
+void pp_next(struct pp *pp, struct token *t);
+
+#endif
