@@ -67,6 +67,10 @@ $(BUILD)/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -static -o $@ $< -lm
 
+# The VM runner as a command, for tests/vm (vm.c is the library piece).
+$(BUILD)/vmrun: $(BUILD)/obj/tests/vm/vmrun.o $(BUILD)/libinject.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
 # One Check binary with every suite: each tests/unit/test_X.c defines
 # "Suite *X_suite(void)"; the list is generated from the sources.
 $(BUILD)/unit_suites.h: $(UNIT_SRCS)
@@ -80,7 +84,7 @@ $(BUILD)/obj/tests/unit/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -I$(BUILD)
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libinject.a
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lm
 
-check: all $(BUILD)/unit-tests
+check: all $(BUILD)/unit-tests $(BUILD)/vmrun
 	$(BUILD)/unit-tests
 	tests/lang/run.sh
 	tests/vm/run.sh
@@ -91,7 +95,7 @@ check-unit: $(BUILD)/unit-tests
 check-lang: all
 	tests/lang/run.sh
 
-check-vm: all
+check-vm: all $(BUILD)/vmrun
 	tests/vm/run.sh
 
 bench: all

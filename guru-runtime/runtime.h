@@ -76,6 +76,7 @@
 #include <linux/timex.h>
 #include <linux/delay.h>
 #include <linux/ptrace.h>
+#include <asm/irq_regs.h>
 
 /* STP_HAVE_* kernel API choices, written by the feature probes of pass 4
  * (inject/kbuild.c) next to the generated C file. */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * probe_tracepoint.h - kernel.trace("subsys:event").
+ *
+ * The generated callback has the tracepoint's own prototype
+ * (void cb(void *data, args...)); it packs the arguments into a struct
+ * and calls stp_probe_hit(probe, NULL, &args). Here we only find the
+ * tracepoint by name and attach that callback.
+ */
+#ifndef STP_PROBE_TRACEPOINT_H
+#define STP_PROBE_TRACEPOINT_H
+
+#include <linux/tracepoint.h>
+
+struct stp_tracepoint {
+	struct tracepoint *tp;
+};
+
+struct stp_tp_lookup {
+	const char *name;
+	struct tracepoint *found;
+};
+
+static void stp_tp_match(struct tracepoint *tp, void *priv)
+{
+	struct stp_tp_lookup *l = priv;
+
+	if (!l->found && !strcmp(tp->name, l->name))
+		l->found = tp;
+}
+
+static int stp_tracepoint_arm(const struct stp_probe *p, void *state)
+{
+	struct stp_tracepoint *t = state;
+	struct stp_tp_lookup l = { .name = p->event };
+
+	for_each_kernel_tracepoint(stp_tp_match, &l);
+	if (!l.found)
+		return -ENOENT;
+	t->tp = l.found;
+	return tracepoint_probe_register(t->tp, p->tp_callback, (void *)p);
+}
+
+static void stp_tracepoint_disarm(const struct stp_probe *p, void *state)
+{
+	struct stp_tracepoint *t = state;
+
+	tracepoint_probe_unregister(t->tp, p->tp_callback, (void *)p);
+	tracepoint_synchronize_unregister();
+}
+
+#endif /* STP_PROBE_TRACEPOINT_H */
