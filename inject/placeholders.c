@@ -14,28 +14,6 @@ static int not_built(const char *what)
 	return -1;
 }
 
-int tapset_parse_library(struct session *s)
-{
-	(void)s;
-	return 0;
-}
-
-int sema_elaborate(struct program *prog, const struct sema_options *opt)
-{
-	(void)prog, (void)opt;
-	return not_built("pass 2");
-}
-
-void print_program(FILE *out, const struct program *prog)
-{
-	(void)out, (void)prog;
-}
-
-int gen_module(FILE *out, const struct program *prog, const struct gen_options *opt)
-{
-	(void)out, (void)prog, (void)opt;
-	return not_built("pass 3");
-}
 
 int pass3_translate(struct session *s)
 {
