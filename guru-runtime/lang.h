@@ -17,6 +17,8 @@
  *                  string keys, long/string/stat values, [N] sizes, %
  *                  wrap, insertion-ordered iteration, stable sorting
  *   lang_lock.h    the lock that guards the script's globals
+ *   lang_ctx.h     probe arguments for target variables, `next`,
+ *                  STAP_PRINTF
  *
  * The embedded-C conventions of stap (STAP_ARG_x, STAP_RETVALUE,
  * STAP_RETURN, STAP_ERROR, CONTEXT, THIS) are defined by the generated code
@@ -35,5 +37,6 @@
 #include "lang_stat.h"
 #include "lang_map.h"
 #include "lang_lock.h"
+#include "lang_ctx.h"
 
 #endif /* STP_LANG_H */

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lang_ctx.h - what generated code and embedded C read from the probe's
+ * context: probe arguments for target variables, value extension, the
+ * `next` unwinding marker, and STAP_PRINTF for embedded C.
+ */
+#ifndef STP_LANG_CTX_H
+#define STP_LANG_CTX_H
+
+/*
+ * `next` inside a script function: the function sets this marker as its
+ * "error" so every caller unwinds to the probe handler, which clears it
+ * (a catch block lets it pass).
+ */
+static const char stp_next_mark[] = "next";
+
+/* Truncate v to size bytes, then sign- or zero-extend. */
+static inline int64_t stp_extend(int64_t v, int size, int is_signed)
+{
+	int shift = 64 - 8 * size;
+
+	if (size <= 0 || size >= 8)
+		return v;
+	if (is_signed)
+		return (int64_t)((uint64_t)v << shift) >> shift;
+	return (int64_t)(((uint64_t)v << shift) >> shift);
+}
+
+/* Bits [off, off + bits) of v. */
+static inline int64_t stp_bitfield(int64_t v, long off, int bits, int is_signed)
+{
+	uint64_t u = (uint64_t)v >> (off & 63);
+
+	if (bits <= 0 || bits >= 64)
+		return (int64_t)u;
+	u &= (1ULL << bits) - 1;
+	if (is_signed && (u >> (bits - 1)) & 1)
+		u |= ~((1ULL << bits) - 1);
+	return (int64_t)u;
+}
+
+/*
+ * Argument n of the probed function (kprobe: the x86-64 argument
+ * registers) or of the tracepoint (the generated callback packs its
+ * arguments as u64s into probe_data).
+ */
+static inline int64_t stp_probe_arg(struct stp_context *c, long n)
+{
+	const struct pt_regs *r = c->regs;
+
+	if (c->probe && c->probe->kind == STP_PK_TRACEPOINT)
+		return c->probe_data ? (int64_t)((const u64 *)c->probe_data)[n] : 0;
+	if (!r)
+		return 0;
+	switch (n) {
+	case 0: return r->di;
+	case 1: return r->si;
+	case 2: return r->dx;
+	case 3: return r->cx;
+	case 4: return r->r8;
+	case 5: return r->r9;
+	}
+	return 0;
+}
+
+/* Argument n of a system call, from the user registers __x64_sys_*
+ * receives as its only argument. */
+static inline int64_t stp_syscall_arg(struct stp_context *c, long n)
+{
+	const struct pt_regs *u;
+
+	if (!c->regs)
+		return 0;
+	u = (const struct pt_regs *)c->regs->di;
+	switch (n) {
+	case 0: return u->di;
+	case 1: return u->si;
+	case 2: return u->dx;
+	case 3: return u->r10;
+	case 4: return u->r8;
+	case 5: return u->r9;
+	}
+	return 0;
+}
+
+/* One value of a pretty-printed target variable ($$parms, $x$). */
+static void __maybe_unused stp_tvar_pretty(char *dst, int64_t v, int fmt)
+{
+	char buf[MAXSTRINGLEN];
+
+	switch (fmt) {
+	case 0:	/* hex */
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+		break;
+	case 1:	/* signed decimal */
+		snprintf(buf, sizeof(buf), "%lld", (long long)v);
+		break;
+	case 2:	/* unsigned decimal */
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+		break;
+	case 3: {	/* string at the address */
+		char s[MAXSTRINGLEN];
+
+		if (stp_kread_str(s, (unsigned long)v, sizeof(s)))
+			strscpy(buf, "?", sizeof(buf));
+		else
+			stp_text_str(buf, s, 0, 1);
+		break;
+	}
+	default:	/* char */
+		if (isprint((int)(v & 0xff)))
+			snprintf(buf, sizeof(buf), "'%c'", (int)(v & 0xff));
+		else
+			snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	}
+	stp_str_append(dst, buf);
+}
+
+/* STAP_PRINTF(fmt, ...) in embedded C: the kernel's printf formats. */
+static __maybe_unused __printf(2, 3) void stp_print_c(struct stp_context *c,
+						       const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < (int)sizeof(buf)) {
+		stp_print(c, buf, n);
+		return;
+	}
+	/* longer than the stack buffer: format again in pieces is not
+	 * possible with va_list, so print what fits and mark the cut */
+	stp_print(c, buf, sizeof(buf) - 1);
+}
+
+#endif /* STP_LANG_CTX_H */

@@ -1,0 +1,132 @@
+/* gen_tvar.c - pass 3: target variables ($x, $x->f, @cast, @var).
+ *
+ * Pass 2 (sema_tvar.c, from BTF) describes each access as steps on one
+ * 64-bit value (ast.h, struct tvar_step). Every memory read is a
+ * fault-checked kernel read: a fault is the run-time error
+ * "kernel read fault at 0x... near ...".
+ */
+#include "gen_internal.h"
+
+#include <string.h>
+
+static void extend(struct gen *g, const char *v, int size, int is_signed)
+{
+	if (size <= 0 || size >= 8)
+		return;
+	gen_line(g, "%s = stp_extend(%s, %d, %d);", v, v, size, is_signed);
+}
+
+static void gen_deref(struct gen *g, const struct expr *e, const char *v,
+		      const struct tvar_step *st)
+{
+	const char *buf = gen_temp_typed(g, "u64", 8, 0);
+
+	gen_line(g, "%s = 0;", buf);
+	gen_line(g, "if (unlikely(stp_kread(&%s, (unsigned long)%s, %d))) {", buf, v,
+		 st->size > 0 && st->size <= 8 ? st->size : 8);
+	g->indent++;
+	gen_fail(g, e->loc, gen_fmt(g, "stp_error(c, \"kernel read fault at 0x%%lx\", "
+				    "(unsigned long)%s)", v));
+	g->indent--;
+	gen_line(g, "}");
+	gen_line(g, "%s = (int64_t)%s;", v, buf);
+	extend(g, v, st->size, st->is_signed);
+}
+
+/* The value of a plan of steps, into a long temporary. */
+static const char *gen_steps(struct gen *g, const struct expr *e, const struct tvar_access *ta)
+{
+	const char *v = gen_temp_long(g);
+	int i;
+
+	gen_line(g, "%s = 0;", v);
+	for (i = 0; i < ta->nsteps; i++) {
+		const struct tvar_step *st = &ta->steps[i];
+
+		switch (st->kind) {
+		case TV_REG_ARG:
+			gen_line(g, "%s = stp_probe_arg(c, %ld);", v, st->offset);
+			extend(g, v, st->size, st->is_signed);
+			break;
+		case TV_RETVAL:
+			gen_line(g, "%s = c->regs ? (int64_t)regs_return_value(c->regs) : 0;", v);
+			extend(g, v, st->size, st->is_signed);
+			break;
+		case TV_USER_ARG:
+			gen_line(g, "%s = stp_syscall_arg(c, %ld);", v, st->offset);
+			extend(g, v, st->size, st->is_signed);
+			break;
+		case TV_ADD:
+			gen_line(g, "%s += %ldL;", v, st->offset);
+			break;
+		case TV_DEREF:
+			gen_deref(g, e, v, st);
+			break;
+		case TV_BITFIELD:
+			gen_line(g, "%s = stp_bitfield(%s, %ld, %d, %d);", v, v, st->offset,
+				 st->size, st->is_signed);
+			break;
+		case TV_EXPR:
+			gen_line(g, "%s = %s;", v, gen_expr(g, st->expr));
+			break;
+		case TV_INDEX:
+			gen_line(g, "%s += (%s) * %ldL;", v, gen_expr(g, st->expr), st->offset);
+			break;
+		}
+	}
+	return v;
+}
+
+const char *gen_tvar(struct gen *g, const struct expr *e)
+{
+	const struct tvar_access *ta = e->tvar;
+	const char *v;
+
+	if (!ta) {
+		diag_error(e->loc, "target variable '%s' was not resolved",
+			   e->name ? e->name : "@cast");
+		g->failed = 1;
+		return "0";
+	}
+	if (ta->at_entry) {
+		diag_error(e->loc, "target variables at entry of a .return probe are not "
+			   "supported yet");
+		g->failed = 1;
+		return "0";
+	}
+	if (ta->pretty) {
+		const char *t = gen_temp_str(g);
+		int i;
+
+		gen_line(g, "%s[0] = '\\0';", t);
+		for (i = 0; i < ta->npretty; i++) {
+			const struct tvar_pretty *p = &ta->pretty[i];
+
+			if (p->text && p->text[0])
+				gen_line(g, "stp_str_append(%s, %s);", t, gen_c_string(g, p->text));
+			if (!p->value)
+				continue;
+			v = gen_steps(g, e, p->value);
+			gen_line(g, "stp_tvar_pretty(%s, %s, %d);", t, v, (int)p->fmt);
+		}
+		return t;
+	}
+	v = gen_steps(g, e, ta);
+	if (e->type == TY_STRING) {
+		const char *t = gen_temp_str(g);
+
+		if (ta->result_is_array || ta->result_is_string) {
+			gen_line(g, "if (unlikely(stp_kread_str(%s, (unsigned long)%s, "
+				 "MAXSTRINGLEN))) {", t, v);
+			g->indent++;
+			gen_fail(g, e->loc, gen_fmt(g, "stp_error(c, \"kernel string copy fault "
+						    "at 0x%%lx\", (unsigned long)%s)", v));
+			g->indent--;
+			gen_line(g, "}");
+		} else {
+			gen_line(g, "stp_str_from_long(%s, %s);", t, v);
+		}
+		return t;
+	}
+	return v;
+}
