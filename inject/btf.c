@@ -73,6 +73,11 @@ static struct btf_loaded *remember(const char *release, const char *module,
 	return l;
 }
 
+void btf_register(const char *release, const char *module, struct btf *btf)
+{
+	remember(release, module, btf, NULL);
+}
+
 static int is_running_release(const char *release)
 {
 	struct utsname u;

@@ -59,6 +59,11 @@ long btf_type_size(const struct btf *btf, int id);
  * signed. */
 int btf_type_is_signed(const struct btf *btf, int id);
 
+/* Adopt btf as the BTF of release (module NULL: the kernel) instead of
+ * looking for it: for tests, which describe a kernel of their own. The
+ * cache takes ownership and frees it in btf_cache_free(). */
+void btf_register(const char *release, const char *module, struct btf *btf);
+
 /* Drop every loaded BTF (tests; valgrind-clean exit). */
 void btf_cache_free(void);
 
