@@ -638,8 +638,13 @@ static struct stmt *parse_block(struct parser *p)
 	struct stmt *s = new_stmt(p, S_BLOCK, open);
 
 	while (peek_kind(p) != T_RBRACE) {
-		if (peek_kind(p) == T_EOF) {
-			diag_error(peek(p)->loc, "expected '}' but found end of input");
+		enum tok k = peek_kind(p);
+
+		/* a declaration keyword here means this block was never closed */
+		if (k == T_EOF || k == K_PROBE || k == K_FUNCTION || k == K_GLOBAL ||
+		    k == K_PRIVATE) {
+			diag_error(peek(p)->loc, "expected '}' but found %s",
+				   describe(p, peek(p)));
 			diag_note(open, "to match this '{'");
 			bail(p);
 		}
@@ -814,8 +819,6 @@ static struct stmt *parse_stmt(struct parser *p)
 		error_at(p, t->loc, "'else' without a previous 'if'");
 	case K_CATCH:
 		error_at(p, t->loc, "'catch' without a previous 'try'");
-	case K_PROBE: case K_FUNCTION: case K_GLOBAL: case K_PRIVATE:
-		error_at(p, t->loc, "expected a statement but found %s", describe(p, t));
 	default:
 		s = expr_stmt(p, parse_expr(p));
 		break;

@@ -502,6 +502,21 @@ static void pp_conditional(struct pp *pp, const struct token *open)
 
 /* ---- macros ---- */
 
+static int is_builtin_at(const char *name)
+{
+	static const char *const builtins[] = {
+		"cast", "var", "defined", "entry", "probewrite", "count", "sum", "min",
+		"max", "avg", "variance", "hist_log", "hist_linear", "const", "kderef",
+		"uderef", "kregister", "uregister", NULL,
+	};
+	int i;
+
+	for (i = 0; builtins[i]; i++)
+		if (!strcmp(builtins[i], name))
+			return 1;
+	return 0;
+}
+
 /* define -> '@define' NAME ['(' [PARAM (',' PARAM)*] ')'] '%(' tokens '%)' */
 static void pp_define(struct pp *pp, const struct token *at)
 {
@@ -520,6 +535,11 @@ static void pp_define(struct pp *pp, const struct token *at)
 	}
 	m->name = tok_name(pp->arena, &t);
 	m->loc = t.loc;
+	if (is_builtin_at(m->name) || !strcmp(m->name, "define")) {
+		diag_error(t.loc, "'@%s' is a built-in operator and cannot be redefined",
+			   m->name);
+		return;
+	}
 	raw_next(pp, &t);
 	if (t.kind == T_LPAREN) {
 		raw_next(pp, &t);
@@ -643,21 +663,6 @@ static int pp_macro_args(struct pp *pp, const struct macro *m, const struct toke
 		diag_note(m->loc, "'@%s' is defined here", m->name);
 		return -1;
 	}
-	return 0;
-}
-
-static int is_builtin_at(const char *name)
-{
-	static const char *const builtins[] = {
-		"cast", "var", "defined", "entry", "probewrite", "count", "sum", "min",
-		"max", "avg", "variance", "hist_log", "hist_linear", "const", "kderef",
-		"uderef", "kregister", "uregister", NULL,
-	};
-	int i;
-
-	for (i = 0; builtins[i]; i++)
-		if (!strcmp(builtins[i], name))
-			return 1;
 	return 0;
 }
 
