@@ -14,13 +14,6 @@ static int not_built(const char *what)
 	return -1;
 }
 
-
-int pass3_translate(struct session *s)
-{
-	(void)s;
-	return not_built("pass 3");
-}
-
 int pass4_build(struct session *s)
 {
 	(void)s;
