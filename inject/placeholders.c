@@ -13,15 +13,3 @@ static int not_built(const char *what)
 	diag_fatal("%s is not built yet", what);
 	return -1;
 }
-
-int pass4_build(struct session *s)
-{
-	(void)s;
-	return not_built("pass 4");
-}
-
-int pass5_run(struct session *s)
-{
-	(void)s;
-	return not_built("pass 5");
-}

@@ -1,0 +1,43 @@
+/* cache.h - the compilation cache ($XDG_CACHE_HOME/inject, default
+ * ~/.cache/inject).
+ *
+ * An entry is DIR/<key>/<module>.c and <module>.ko. The key hashes all
+ * that changes the module: the script and its arguments, every option
+ * that reaches the module (-D -G -g -u -I -m), the tapset library's and
+ * the runtime's file contents, the gstap binary itself (the compiler's
+ * version), the kernel release, its build tree's identity (.config, which
+ * names the kernel's compiler, and Module.symvers) and the compiler that
+ * kbuild runs. Feature probe results live in DIR/features/.
+ */
+#ifndef INJECT_CACHE_H
+#define INJECT_CACHE_H
+
+#include "session.h"
+
+/* 32 hex digits of a 128-bit hash of a byte stream. */
+struct cache_hash {
+	unsigned long long a, b;
+};
+void cache_hash_init(struct cache_hash *h);
+void cache_hash_bytes(struct cache_hash *h, const void *p, size_t n);
+void cache_hash_str(struct cache_hash *h, const char *s);	/* with its NUL */
+/* Hash a file's contents (or its absence); a directory recursively, in
+ * name order. */
+void cache_hash_path(struct cache_hash *h, const char *path);
+void cache_hash_hex(const struct cache_hash *h, char out[33]);
+
+/* The cache directory (made if missing), or NULL when it cannot be used. */
+const char *cache_dir(struct arena *a);
+
+/* Compute s->cache_key and, without -m, s->module_name ("stap_<hash>").
+ * The key is computed even with --disable-cache (the default name needs
+ * it). Returns 0 or -1. */
+int cache_compute_key(struct session *s);
+
+/* The cached file <key>/<module>.<ext> if it exists, else NULL. */
+const char *cache_lookup(struct session *s, const char *ext);
+/* Store the built module and its source; returns the cached .ko path
+ * (NULL when not stored: the caller keeps its own). */
+const char *cache_store(struct session *s, const char *c_path, const char *ko_path);
+
+#endif
