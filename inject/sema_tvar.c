@@ -476,9 +476,11 @@ static int scalar_fmt(const struct btf *btf, int type, int decimal)
 static void pretty_value(struct tv_ctx *c, struct pretty *pr, const char *text,
 			 const struct path *p, int depth);
 
-/* "{.a=1, .b=0x...}" for the struct/union at p (in memory). */
-static void pretty_struct(struct tv_ctx *c, struct pretty *pr, const char *text,
-			  const struct path *p, int depth, int *count)
+/* The members of the struct/union at p (in memory) as ".a=1, .b=0x...";
+ * text is what precedes the first ("{" or ", "); returns what must precede
+ * the next piece. Anonymous members show their fields inline. */
+static const char *pretty_members(struct tv_ctx *c, struct pretty *pr, const char *text,
+				  const struct path *p, int depth, int *count)
 {
 	const struct btf *btf = c->btf;
 	const struct btf_type *t = type_of(btf, p->type);
@@ -490,12 +492,9 @@ static void pretty_struct(struct tv_ctx *c, struct pretty *pr, const char *text,
 		long off = (long)btf_member_bit_offset(t, (unsigned)i);
 		int bits = (int)btf_member_bitfield_size(t, (unsigned)i);
 		struct path mp = { steps_copy(c->a, &p->s), (int)m[i].type, 1, 0, 0, p->text };
-		const char *mtext;
 
-		if (*count >= PRETTY_MAX_MEMBERS) {
-			pretty_add(c, pr, arena_printf(c->a, "%s, ...", text), NULL, 0);
-			return;
-		}
+		if (*count >= PRETTY_MAX_MEMBERS)
+			return arena_printf(c->a, "%s...", text);
 		if (bits) {
 			step_add(c->a, &mp.s, TV_ADD, (off / 8) & ~7L, 0, 0);
 			mp.bit_off = off - ((off / 8) & ~7L) * 8;
@@ -503,24 +502,30 @@ static void pretty_struct(struct tv_ctx *c, struct pretty *pr, const char *text,
 		} else if (off) {
 			step_add(c->a, &mp.s, TV_ADD, off / 8, 0, 0);
 		}
-		if (!mn || !*mn) {	/* anonymous member: its fields inline */
+		if (!mn || !*mn) {
 			const struct btf_type *mt = type_of(btf, mp.type);
 
-			if (mt && btf_is_composite(mt)) {
-				pretty_struct(c, pr, text, &mp, depth, count);
-				text = ", ";
-			}
+			if (mt && btf_is_composite(mt))
+				text = pretty_members(c, pr, text, &mp, depth, count);
 			continue;
 		}
-		mtext = arena_printf(c->a, "%s.%s=", text, mn);
-		pretty_value(c, pr, mtext, &mp, depth);
+		pretty_value(c, pr, arena_printf(c->a, "%s.%s=", text, mn), &mp, depth);
 		text = ", ";
 		(*count)++;
 	}
-	if (!strcmp(text, ", "))
-		pretty_add(c, pr, "}", NULL, 0);
-	else
-		pretty_add(c, pr, arena_printf(c->a, "%s}", text), NULL, 0);
+	return text;
+}
+
+/* "{.a=1, .b=0x...}" for the struct/union at p (in memory). */
+static void pretty_struct(struct tv_ctx *c, struct pretty *pr, const char *text,
+			  const struct path *p, int depth)
+{
+	int count = 0;
+	const char *rest = pretty_members(c, pr, arena_printf(c->a, "%s{", text), p, depth,
+					  &count);
+
+	/* rest is ", " after a member, or pending text (no members / "...") */
+	pretty_add(c, pr, strcmp(rest, ", ") ? arena_printf(c->a, "%s}", rest) : "}", NULL, 0);
 }
 
 /* Append "text" and the value of path p in pretty form; depth > 0 expands
@@ -539,13 +544,11 @@ static void pretty_value(struct tv_ctx *c, struct pretty *pr, const char *text,
 		return;
 	}
 	if (btf_is_composite(t)) {
-		int count = 0;
-
 		if (depth <= 0 || !q.in_memory) {
 			pretty_add(c, pr, arena_printf(c->a, "%s{...}", text), NULL, 0);
 			return;
 		}
-		pretty_struct(c, pr, arena_printf(c->a, "%s{", text), &q, depth - 1, &count);
+		pretty_struct(c, pr, text, &q, depth - 1);
 		return;
 	}
 	if (btf_is_array(t)) {
@@ -573,12 +576,9 @@ static void pretty_value(struct tv_ctx *c, struct pretty *pr, const char *text,
 			return;
 		}
 		if (to && btf_is_composite(to)) {	/* struct *: its members */
-			int count = 0;
-
 			q.type = (int)t->type;
 			q.in_memory = 1;
-			pretty_struct(c, pr, arena_printf(c->a, "%s{", text), &q, depth - 1,
-				      &count);
+			pretty_struct(c, pr, text, &q, depth - 1);
 			return;
 		}
 	}
