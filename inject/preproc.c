@@ -129,12 +129,6 @@ void pp_init(struct pp *pp, struct program *prog, const struct src_file *src,
 /* The next token with no expansion at all (sets pp->env). */
 static void raw_next(struct pp *pp, struct token *t)
 {
-	if (pp->npushback) {
-		pp->npushback--;
-		*t = pp->pushback[pp->npushback];
-		pp->env = pp->pushback_env[pp->npushback];
-		return;
-	}
 	for (;;) {
 		struct pp_frame *f = &pp->frames[pp->nframes - 1];
 
@@ -156,12 +150,14 @@ static void raw_next(struct pp *pp, struct token *t)
 	}
 }
 
+/* Put a token read ahead back: as a one-token frame, so that expansions
+ * pushed after this still come before it. */
 static void unread(struct pp *pp, const struct token *t, const struct pp_env *env)
 {
-	if (pp->npushback == 4)
-		INTERNAL_ERROR("preprocessor pushback overflow");
-	pp->pushback[pp->npushback] = *t;
-	pp->pushback_env[pp->npushback++] = env;
+	struct token *copy = arena_alloc(pp->arena, sizeof(*copy));
+
+	*copy = *t;
+	push_tokens(pp, copy, 1, env, t->loc);
 }
 
 /* ---- conditionals ---- */
@@ -464,6 +460,14 @@ static void pp_conditional(struct pp *pp, const struct token *open)
 	int v = pp_condition(pp);
 
 	cond_next(pp, &t);
+	if (v < 0) {
+		/* reported: skip the rest of the condition, take neither branch */
+		while (t.kind != T_PP_THEN && t.kind != T_PP_CLOSE && t.kind != T_EOF)
+			raw_next(pp, &t);
+		if (t.kind == T_PP_THEN && skip_branch(pp, 0) == T_EOF)
+			diag_error(open->loc, "unterminated '%%(' conditional");
+		return;
+	}
 	if (t.kind != T_PP_THEN) {
 		diag_error(t.loc, "expected '%%?' after preprocessor condition but found '%.*s'",
 			   t.loc.len, t.text);
@@ -517,13 +521,31 @@ static int is_builtin_at(const char *name)
 	return 0;
 }
 
+/* After an error in a macro's head: skip its body too, when there is one
+ * before the next declaration keyword, so it is not parsed as script. */
+static void skip_define_rest(struct pp *pp, struct token *t)
+{
+	for (;;) {
+		switch (t->kind) {
+		case T_PP_OPEN:
+			skip_branch(pp, 0);
+			return;
+		case T_EOF: case K_PROBE: case K_FUNCTION: case K_GLOBAL: case K_PRIVATE:
+			unread(pp, t, pp->env);
+			return;
+		default:
+			raw_next(pp, t);
+		}
+	}
+}
+
 /* define -> '@define' NAME ['(' [PARAM (',' PARAM)*] ')'] '%(' tokens '%)' */
 static void pp_define(struct pp *pp, const struct token *at)
 {
 	struct macro *m = arena_alloc(pp->arena, sizeof(*m));
 	struct macro_table *table;
 	struct token t, *body = NULL;
-	int depth = 0, cap = 0;
+	int depth = 0, cap = 0, rejected = 0;
 	const struct macro *old;
 
 	raw_next(pp, &t);
@@ -538,7 +560,7 @@ static void pp_define(struct pp *pp, const struct token *at)
 	if (is_builtin_at(m->name) || !strcmp(m->name, "define")) {
 		diag_error(t.loc, "'@%s' is a built-in operator and cannot be redefined",
 			   m->name);
-		return;
+		rejected = 1;
 	}
 	raw_next(pp, &t);
 	if (t.kind == T_LPAREN) {
@@ -547,7 +569,7 @@ static void pp_define(struct pp *pp, const struct token *at)
 			if (t.kind != T_IDENT) {
 				diag_error(t.loc, "expected a macro parameter name but found '%.*s'",
 					   t.loc.len, t.text);
-				unread(pp, &t, pp->env);
+				skip_define_rest(pp, &t);
 				return;
 			}
 			ptrvec_push(pp->arena, &m->params, (void *)tok_name(pp->arena, &t));
@@ -557,7 +579,7 @@ static void pp_define(struct pp *pp, const struct token *at)
 			else if (t.kind != T_RPAREN) {
 				diag_error(t.loc, "expected ',' or ')' in macro parameters but found '%.*s'",
 					   t.loc.len, t.text);
-				unread(pp, &t, pp->env);
+				skip_define_rest(pp, &t);
 				return;
 			}
 		}
@@ -591,6 +613,8 @@ static void pp_define(struct pp *pp, const struct token *at)
 		body[m->nbody++] = t;
 	}
 	m->body = body;
+	if (rejected)
+		return;
 	table = pp->is_stpm ? pp->prog->macros : pp->local;
 	if ((old = macro_find(table, m->name))) {
 		if (!pp->is_stpm) {
@@ -699,8 +723,16 @@ static int pp_expand_at(struct pp *pp, const struct token *t)
 	call->m = m;
 	call->caller = env;
 	if (m->params.n) {
-		if (pp_macro_args(pp, m, t, call))
+		if (pp_macro_args(pp, m, t, call)) {
+			/* reported: stand in a 0 so the parser does not cascade */
+			struct token *zero = arena_alloc(pp->arena, sizeof(*zero));
+
+			*zero = *t;
+			zero->kind = T_NUM;
+			zero->num = 0;
+			push_tokens(pp, zero, 1, NULL, t->loc);
 			return 1;
+		}
 	} else {
 		/* @name() with no parameters: swallow an empty '()' */
 		struct token a, b;
@@ -715,14 +747,7 @@ static int pp_expand_at(struct pp *pp, const struct token *t)
 				unread(pp, &a, ea);
 			}
 		} else if (a.kind != T_EOF) {
-			/* the token read ahead follows the expansion */
-			struct token *copy = arena_alloc(pp->arena, sizeof(*copy));
-
-			*copy = a;
-			if (push_tokens(pp, copy, 1, ea, t->loc))
-				return 1;
-		} else {
-			unread(pp, &a, ea);
+			unread(pp, &a, ea);	/* it follows the expansion */
 		}
 	}
 	push_tokens(pp, m->body, m->nbody, call, t->loc);

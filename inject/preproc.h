@@ -18,9 +18,6 @@ struct pp {
 	struct macro_table *local;	/* this file's @defines */
 	struct pp_frame *frames;
 	int nframes;
-	struct token pushback[4];	/* raw tokens read ahead */
-	const struct pp_env *pushback_env[4];
-	int npushback;
 	const struct pp_env *env;	/* of the last raw token */
 	struct loc conds[64];		/* open %( conditionals */
 	unsigned char cond_in_else[64];
