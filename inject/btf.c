@@ -249,10 +249,10 @@ static void cache_write(const char *path, const void *data, size_t len)
 		unlink(tmp);
 }
 
-/* The .BTF bytes of /boot/vmlinuz-R, from the cache or extracted now. */
-static void *vmlinuz_btf(const char *release, size_t *len, const char **why)
+/* The .BTF bytes of a kernel image (a bzImage with an xz payload, or a
+ * vmlinux ELF), from the cache or extracted now. */
+static void *image_btf(const char *release, const char *image, size_t *len, const char **why)
 {
-	char *image = arena_printf(&btf_arena, "/boot/vmlinuz-%s", release);
 	const char *dir = btf_cache_dir(&btf_arena);
 	char *cache = NULL;
 	struct stat st;
@@ -287,6 +287,13 @@ static void *vmlinuz_btf(const char *release, size_t *len, const char **why)
 				    image);
 		return NULL;
 	}
+	if (raw_size > 4 && !memcmp(raw, ELFMAG, SELFMAG)) {	/* a plain vmlinux */
+		data = btf_elf_section(raw, raw_size, ".BTF", len);
+		munmap(raw, raw_size);
+		if (!data)
+			goto no_btf;
+		goto found;
+	}
 	magic = memmem(raw, raw_size, xz_magic, sizeof(xz_magic));
 	elf = magic ? btf_xz_decompress(magic, raw_size - (size_t)(magic - raw), &elf_size) : NULL;
 	munmap(raw, raw_size);
@@ -299,11 +306,13 @@ static void *vmlinuz_btf(const char *release, size_t *len, const char **why)
 	data = btf_elf_section(elf, elf_size, ".BTF", len);
 	free(elf);
 	if (!data) {
+no_btf:
 		*why = arena_printf(&btf_arena,
 				    "no BTF for kernel %s: its image has no .BTF section "
 				    "(CONFIG_DEBUG_INFO_BTF is off)", release);
 		return NULL;
 	}
+found:
 	if (cache)
 		cache_write(cache, data, *len);
 	return data;
@@ -322,17 +331,32 @@ const struct btf *btf_kernel(const struct target_info *t, const char **why)
 			if (!btf)
 				msg = "cannot parse /sys/kernel/btf/vmlinux";
 		} else {
-			size_t len = 0;
-			void *data = vmlinuz_btf(release, &len, &msg);
+			return btf_load_image(release, arena_printf(&btf_arena, "/boot/vmlinuz-%s",
+								    release), why);
+		}
+		l = remember(release, NULL, btf, msg);
+	}
+	if (!l->btf && why)
+		*why = l->why;
+	return l->btf;
+}
 
-			if (data) {
-				btf = btf__new(data, (unsigned)len);
-				free(data);
-				if (!btf)
-					msg = arena_printf(&btf_arena,
-							   "no BTF for kernel %s: malformed .BTF",
-							   release);
-			}
+const struct btf *btf_load_image(const char *release, const char *image, const char **why)
+{
+	struct btf_loaded *l = find_loaded(release, NULL);
+	struct btf *btf = NULL;
+	const char *msg = NULL;
+
+	if (!l) {
+		size_t len = 0;
+		void *data = image_btf(release, image, &len, &msg);
+
+		if (data) {
+			btf = btf__new(data, (unsigned)len);
+			free(data);
+			if (!btf)
+				msg = arena_printf(&btf_arena, "no BTF for kernel %s: malformed .BTF",
+						   release);
 		}
 		l = remember(release, NULL, btf, msg);
 	}

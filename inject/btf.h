@@ -25,6 +25,10 @@
 /* The kernel's BTF, or NULL with *why (static text or arena-free message)
  * set. Never diagnoses: callers decide whether missing BTF is an error. */
 const struct btf *btf_kernel(const struct target_info *t, const char **why);
+/* The kernel BTF of release from the image at path (a bzImage carrying an
+ * xz payload, or a vmlinux ELF), cached like /boot/vmlinuz-R's: what
+ * btf_kernel() does for a release that is not running. */
+const struct btf *btf_load_image(const char *release, const char *image, const char **why);
 /* Module M's BTF (split on the kernel's), or NULL and *why. */
 const struct btf *btf_module(const struct target_info *t, const char *module,
 			     const char **why);
