@@ -238,15 +238,9 @@ static int need_guru(struct sema *S, struct scope *sc, struct loc loc, const cha
 
 static int resolve_target(struct sema *S, struct scope *sc, struct expr *e, int write)
 {
-#ifdef SEMA_HAVE_TVAR
 	if (write)
 		return sema_tvar_resolve_write(S->prog, sc->dp, e);
 	return sema_tvar_resolve(S->prog, sc->dp, e);
-#else
-	(void)S, (void)sc, (void)write;
-	diag_error(e->loc, "target variables are not supported yet");
-	return -1;
-#endif
 }
 
 static int is_target(const struct expr *e)
