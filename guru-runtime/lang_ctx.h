@@ -131,9 +131,39 @@ static __maybe_unused __printf(2, 3) void stp_print_c(struct stp_context *c,
 		stp_print(c, buf, n);
 		return;
 	}
-	/* longer than the stack buffer: format again in pieces is not
-	 * possible with va_list, so print what fits and mark the cut */
+	/* longer than the stack buffer: what fits is printed */
 	stp_print(c, buf, sizeof(buf) - 1);
+}
+
+/* target(): the process of -x PID or -c CMD (guru-run passes it). */
+static long stp_target_pid;
+module_param_named(_stp_target, stp_target_pid, long, 0444);
+MODULE_PARM_DESC(_stp_target, "target() of the script (gstap -x / -c)");
+
+/* tokenize()'s position, per CPU (a probe hit keeps its CPU). */
+struct stp_tokenizer {
+	char *start;
+	char str[MAXSTRINGLEN];
+};
+
+static struct stp_tokenizer *stp_tokenizers;	/* [nr_cpu_ids] */
+
+static inline struct stp_tokenizer *stp_tokenizer(void)
+{
+	return &stp_tokenizers[smp_processor_id()];
+}
+
+/* The language library's own state; called by stp_globals_init/free. */
+static int __maybe_unused stp_lang_init(void)
+{
+	stp_tokenizers = vzalloc(sizeof(*stp_tokenizers) * nr_cpu_ids);
+	return stp_tokenizers ? 0 : -ENOMEM;
+}
+
+static void __maybe_unused stp_lang_free(void)
+{
+	vfree(stp_tokenizers);
+	stp_tokenizers = NULL;
 }
 
 #endif /* STP_LANG_CTX_H */

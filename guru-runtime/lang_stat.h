@@ -25,11 +25,13 @@
 
 enum stp_hist_type { STP_HIST_NONE, STP_HIST_LOG, STP_HIST_LINEAR };
 
-/* The histogram a statistic keeps (one per global, from its uses). */
+/* The histogram a statistic keeps (one per global, from its uses), and
+ * the bit shift of its running average and variance (@variance(s, N)). */
 struct stp_hist_desc {
 	enum stp_hist_type type;
 	int64_t start, stop, interval;
 	int buckets;
+	int shift;
 };
 
 struct stp_stat {
@@ -79,13 +81,13 @@ static __maybe_unused int64_t stp_bucket_to_val(int num)
 
 static __maybe_unused void stp_stat_add(struct stp_stat *sd, const struct stp_hist_desc *h, int64_t val)
 {
-	int64_t delta;
+	int64_t delta, sval = (int64_t)((uint64_t)val << h->shift);
 	int n;
 
 	if (sd->count == 0) {
 		sd->count = 1;
 		sd->sum = sd->min = sd->max = val;
-		sd->avg_s = val;
+		sd->avg_s = sval;
 		sd->m2 = 0;
 	} else {
 		sd->count++;
@@ -94,9 +96,9 @@ static __maybe_unused void stp_stat_add(struct stp_stat *sd, const struct stp_hi
 			sd->max = val;
 		if (val < sd->min)
 			sd->min = val;
-		delta = val - sd->avg_s;
+		delta = sval - sd->avg_s;
 		sd->avg_s += div64_s64(delta, sd->count);
-		sd->m2 += delta * (val - sd->avg_s);
+		sd->m2 += delta * (sval - sd->avg_s);
 		sd->variance_s = div64_s64(sd->m2, sd->count - 1);
 	}
 	if (h->type == STP_HIST_LOG) {
@@ -119,18 +121,20 @@ static inline int64_t stp_stat_avg(const struct stp_stat *sd)
 	return div64_s64(sd->sum, sd->count);
 }
 
-/* @variance as stap reports it: the per-CPU running variance combined
- * with the total-variance formula (all samples on one "CPU" here). */
-static __maybe_unused int64_t stp_stat_variance(const struct stp_stat *sd)
+/* @variance as stap reports it: the per-CPU running variance (Welford,
+ * in integers scaled by 2^shift) combined with the total-variance formula,
+ * all samples being on one "CPU" here. */
+static __maybe_unused int64_t stp_stat_variance(const struct stp_stat *sd,
+						const struct stp_hist_desc *h)
 {
 	int64_t avg, d, s;
 
 	if (sd->count < 2)
 		return 0;
-	avg = div64_s64(sd->sum, sd->count);
+	avg = div64_s64((int64_t)((uint64_t)sd->sum << h->shift), sd->count);
 	d = sd->avg_s - avg;
 	s = sd->count * d * d + (sd->count - 1) * sd->variance_s;
-	return div64_s64(s, sd->count - 1);
+	return div64_s64(s, sd->count - 1) >> (2 * h->shift);
 }
 
 static __maybe_unused int stp_digits(int64_t v)

@@ -259,24 +259,59 @@ static const struct sym *stat_operand_sym(const struct expr *e)
 	return e->sym;
 }
 
+static struct hist_use *hist_for(struct gen *g, const struct sym *s)
+{
+	struct hist_use *h = (struct hist_use *)gen_hist_of(g, s);
+
+	if (!h) {
+		h = ARENA_NEW(g->a, struct hist_use);
+		h->sym = s;
+		ptrvec_push(g->a, &g->hists, h);
+	}
+	return h;
+}
+
+/* @variance(s, N): the statistic's bit shift, 0..62. */
+static void note_shift(struct gen *g, const struct expr *st, const struct sym *s)
+{
+	const struct expr *a = st->args.v[0];
+	struct hist_use *h;
+
+	if (a->kind != E_NUM || a->num < 0 || a->num > 62) {
+		diag_error(a->loc, "bit shift of '@variance' must be a literal in 0..62");
+		g->failed = 1;
+		return;
+	}
+	h = hist_for(g, s);
+	if (h->has_shift && h->shift != a->num) {
+		diag_error(a->loc, "conflicting bit shifts declared (previously %d)", h->shift);
+		g->failed = 1;
+		return;
+	}
+	h->has_shift = 1;
+	h->shift = (int)a->num;
+}
+
 static void note_hist(struct gen *g, const struct expr *e)
 {
 	const struct expr *st = e;
-	struct hist_use *h;
+	struct hist_use n = { 0 }, *h;
 	const struct sym *s;
-	const struct hist_use *old;
 
 	if (e->kind == E_HIST_INDEX)
 		st = e->left;
-	if (!st || st->kind != E_STAT ||
-	    (st->statop != STAT_HIST_LOG && st->statop != STAT_HIST_LINEAR))
+	if (!st || st->kind != E_STAT)
 		return;
 	s = stat_operand_sym(st->left);
 	if (!s)
 		return;
-	h = ARENA_NEW(g->a, struct hist_use);
-	h->sym = s;
-	h->op = st->statop;
+	if (st->statop == STAT_VARIANCE && st->args.n > 0) {
+		note_shift(g, st, s);
+		return;
+	}
+	if (st->statop != STAT_HIST_LOG && st->statop != STAT_HIST_LINEAR)
+		return;
+	n.op = st->statop;
 	if (st->statop == STAT_HIST_LINEAR) {
 		int64_t v[3] = { 0, 0, 0 };
 		int i;
@@ -298,21 +333,25 @@ static void note_hist(struct gen *g, const struct expr *e)
 			g->failed = 1;
 			return;
 		}
-		h->start = v[0];
-		h->stop = v[1];
-		h->interval = v[2];
+		n.start = v[0];
+		n.stop = v[1];
+		n.interval = v[2];
 	}
-	old = gen_hist_of(g, s);
-	if (old) {
-		if (old->op != h->op || old->start != h->start || old->stop != h->stop ||
-		    old->interval != h->interval) {
+	h = hist_for(g, s);
+	if (h->has_hist) {
+		if (h->op != n.op || h->start != n.start || h->stop != n.stop ||
+		    h->interval != n.interval) {
 			diag_error(st->loc, "statistic '%s' used with two different histograms",
 				   s->name);
 			g->failed = 1;
 		}
 		return;
 	}
-	ptrvec_push(g->a, &g->hists, h);
+	h->has_hist = 1;
+	h->op = n.op;
+	h->start = n.start;
+	h->stop = n.stop;
+	h->interval = n.interval;
 }
 
 /* ---- globals ---- */
@@ -382,6 +421,7 @@ static void emit_globals_init(struct gen *g, FILE *out)
 	int i, k;
 
 	fprintf(out, "static int stp_globals_init(void)\n{\n");
+	fprintf(out, "\tif (stp_lang_init())\n\t\treturn -ENOMEM;\n");
 	for (i = 0; i < g->prog->globals.n; i++) {
 		const struct sym *s = g->prog->globals.v[i];
 		const struct hist_use *h;
@@ -398,10 +438,11 @@ static void emit_globals_init(struct gen *g, FILE *out)
 		fprintf(out, " 0 };\n");
 		if (h)
 			fprintf(out, "\t\tstatic const struct stp_hist_desc hist = { %s, "
-				"%lldLL, %lldLL, %lldLL, 0 };\n",
-				h->op == STAT_HIST_LOG ? "STP_HIST_LOG" : "STP_HIST_LINEAR",
+				"%lldLL, %lldLL, %lldLL, 0, %d };\n",
+				!h->has_hist ? "STP_HIST_NONE"
+				: h->op == STAT_HIST_LOG ? "STP_HIST_LOG" : "STP_HIST_LINEAR",
 				(long long)h->start, (long long)h->stop,
-				(long long)h->interval);
+				(long long)h->interval, h->shift);
 		fprintf(out, "\t\tif (stp_map_init(&%s, %s, %d, keys, %s, %ld, %d, %s))\n",
 			s->c_name, gen_c_string(g, s->name), nkeys, vtype_name(s->type),
 			s->is_array ? s->max_entries : 1L, s->wrap, h ? "&hist" : "NULL");
@@ -409,6 +450,7 @@ static void emit_globals_init(struct gen *g, FILE *out)
 	}
 	fprintf(out, "\treturn 0;\n}\n\n");
 	fprintf(out, "static void stp_globals_free(void)\n{\n");
+	fprintf(out, "\tstp_lang_free();\n");
 	for (i = 0; i < g->prog->globals.n; i++) {
 		const struct sym *s = g->prog->globals.v[i];
 
@@ -526,8 +568,9 @@ static void gen_function(struct gen *g, struct func *f, struct unit *u, int idx)
 		else
 			gen_line(g, "#define STAP_RETURN(v) do { STAP_RETVALUE = (int64_t)(v); "
 				 "goto out; } while (0)");
+		/* the error is reported near the call site (set by the caller) */
 		gen_line(g, "#define STAP_ERROR(...) do { stp_error(c, __VA_ARGS__); "
-			 "c->last_stmt = NULL; goto out; } while (0)");
+			 "goto out; } while (0)");
 		gen_line(g, "#define STAP_PRINTF(...) stp_print_c(c, __VA_ARGS__)");
 		for (i = 0; i < f->params.n; i++) {
 			const struct sym *p = f->params.v[i];

@@ -403,6 +403,11 @@ static const char *gen_stat_add(struct gen *g, const struct expr *e)
 	return v;
 }
 
+static const struct sym *stat_operand(const struct expr *e)
+{
+	return e->left->kind == E_INDEX ? e->left->base->sym : e->left->sym;
+}
+
 /* The statistic an extractor reads; errors "empty aggregate" when asked. */
 static const char *stat_data(struct gen *g, const struct expr *e, int must_have_data)
 {
@@ -443,7 +448,8 @@ static const char *gen_stat(struct gen *g, const struct expr *e)
 		return gen_fmt(g, "stp_stat_avg(%s)", sd);
 	case STAT_VARIANCE:
 		sd = stat_data(g, e, 1);
-		return gen_fmt(g, "stp_stat_variance(%s)", sd);
+		return gen_fmt(g, "stp_stat_variance(%s, &(%s)->hist)", sd,
+			       gen_map_ref(g, stat_operand(e)));
 	case STAT_HIST_LOG:
 	case STAT_HIST_LINEAR:
 		diag_error(e->loc, "a histogram can only be printed or indexed");
@@ -560,6 +566,7 @@ static const char *gen_call(struct gen *g, const struct expr *e)
 		else
 			gen_line(g, "f->v_%s = %s;", p->name, vals[i]);
 	}
+	gen_line(g, "c->last_stmt = %s;", near);
 	gen_line(g, "stp_f%d_%s(c, f);", idx, f->name);
 	if (f->ret_type == TY_STRING)
 		gen_line(g, "stp_str_copy(%s, f->__retvalue);", t);

@@ -32,11 +32,14 @@ struct loop_labels {
 	struct loop_labels *outer;
 };
 
-/* A statistic global's histogram (from @hist_log / @hist_linear uses). */
+/* A statistic global's histogram (from @hist_log / @hist_linear uses) and
+ * the bit shift of @variance(s, N). */
 struct hist_use {
 	const struct sym *sym;
+	int has_hist, has_shift;
 	enum statop op;
 	int64_t start, stop, interval;
+	int shift;
 };
 
 struct gen {
