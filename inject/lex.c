@@ -276,40 +276,49 @@ static void scan_embedded(struct lexer *lx, struct token *t)
 	lx->p = p;
 }
 
-/* Punctuators, longest first within each leading character. */
-static const struct {
+/* Punctuators by leading character, longest first: a direct table
+ * indexed by the first byte, so a token costs a few byte compares. */
+struct punct {
 	char s[4];
+	unsigned char len;
 	enum tok kind;
-} puncts[] = {
-	{ "<<<", T_STAT_ADD }, { "<<=", T_SHL_ASSIGN }, { ">>=", T_SHR_ASSIGN },
-	{ "%(", T_PP_OPEN }, { "%?", T_PP_THEN }, { "%:", T_PP_ELSE },
-	{ "%)", T_PP_CLOSE }, { "%=", T_MOD_ASSIGN },
-	{ "++", T_INC }, { "+=", T_ADD_ASSIGN }, { "--", T_DEC }, { "-=", T_SUB_ASSIGN },
-	{ "->", T_ARROW }, { "*=", T_MUL_ASSIGN }, { "/=", T_DIV_ASSIGN },
-	{ "<<", T_SHL }, { "<=", T_LE }, { ">>", T_SHR }, { ">=", T_GE },
-	{ "==", T_EQ }, { "=~", T_MATCH }, { "!=", T_NE }, { "!~", T_NOMATCH },
-	{ "&&", T_ANDAND }, { "&=", T_AND_ASSIGN }, { "||", T_OROR }, { "|=", T_OR_ASSIGN },
-	{ "^=", T_XOR_ASSIGN }, { ".=", T_CAT_ASSIGN },
-	{ "(", T_LPAREN }, { ")", T_RPAREN }, { "[", T_LBRACKET }, { "]", T_RBRACKET },
-	{ "{", T_LBRACE }, { "}", T_RBRACE }, { ",", T_COMMA }, { ";", T_SEMI },
-	{ ":", T_COLON }, { "?", T_QUESTION }, { ".", T_DOT }, { "+", T_PLUS },
-	{ "-", T_MINUS }, { "*", T_STAR }, { "/", T_SLASH }, { "%", T_PERCENT },
-	{ "&", T_AMP }, { "|", T_PIPE }, { "^", T_CARET }, { "~", T_TILDE },
-	{ "!", T_BANG }, { "=", T_ASSIGN }, { "<", T_LT }, { ">", T_GT },
 };
+static const struct punct puncts[] = {
+	{ "<<<", 3, T_STAT_ADD }, { "<<=", 3, T_SHL_ASSIGN }, { ">>=", 3, T_SHR_ASSIGN },
+	{ "%(", 2, T_PP_OPEN }, { "%?", 2, T_PP_THEN }, { "%:", 2, T_PP_ELSE },
+	{ "%)", 2, T_PP_CLOSE }, { "%=", 2, T_MOD_ASSIGN },
+	{ "++", 2, T_INC }, { "+=", 2, T_ADD_ASSIGN }, { "--", 2, T_DEC },
+	{ "-=", 2, T_SUB_ASSIGN }, { "->", 2, T_ARROW }, { "*=", 2, T_MUL_ASSIGN },
+	{ "/=", 2, T_DIV_ASSIGN }, { "<<", 2, T_SHL }, { "<=", 2, T_LE }, { ">>", 2, T_SHR },
+	{ ">=", 2, T_GE }, { "==", 2, T_EQ }, { "=~", 2, T_MATCH }, { "!=", 2, T_NE },
+	{ "!~", 2, T_NOMATCH }, { "&&", 2, T_ANDAND }, { "&=", 2, T_AND_ASSIGN },
+	{ "||", 2, T_OROR }, { "|=", 2, T_OR_ASSIGN }, { "^=", 2, T_XOR_ASSIGN },
+	{ ".=", 2, T_CAT_ASSIGN },
+	{ "(", 1, T_LPAREN }, { ")", 1, T_RPAREN }, { "[", 1, T_LBRACKET },
+	{ "]", 1, T_RBRACKET }, { "{", 1, T_LBRACE }, { "}", 1, T_RBRACE },
+	{ ",", 1, T_COMMA }, { ";", 1, T_SEMI }, { ":", 1, T_COLON },
+	{ "?", 1, T_QUESTION }, { ".", 1, T_DOT }, { "+", 1, T_PLUS }, { "-", 1, T_MINUS },
+	{ "*", 1, T_STAR }, { "/", 1, T_SLASH }, { "%", 1, T_PERCENT }, { "&", 1, T_AMP },
+	{ "|", 1, T_PIPE }, { "^", 1, T_CARET }, { "~", 1, T_TILDE }, { "!", 1, T_BANG },
+	{ "=", 1, T_ASSIGN }, { "<", 1, T_LT }, { ">", 1, T_GT },
+};
+#define NPUNCT (sizeof(puncts) / sizeof(puncts[0]))
 
-/* index of the first punct entry for each leading byte, built on first use */
-static signed char punct_first[256];
+/* per leading byte: the indices of its punctuators, longest first, -1 ended */
+static signed char punct_by_char[256][8];
 static int punct_ready;
 
 static void punct_init(void)
 {
 	size_t i;
+	int n[256] = { 0 };
 
-	memset(punct_first, -1, sizeof(punct_first));
-	for (i = 0; i < sizeof(puncts) / sizeof(puncts[0]); i++)
-		if (punct_first[(unsigned char)puncts[i].s[0]] < 0)
-			punct_first[(unsigned char)puncts[i].s[0]] = (signed char)i;
+	memset(punct_by_char, -1, sizeof(punct_by_char));
+	for (i = 0; i < NPUNCT; i++) {
+		unsigned char c = (unsigned char)puncts[i].s[0];
+
+		punct_by_char[c][n[c]++] = (signed char)i;
+	}
 	punct_ready = 1;
 }
 
@@ -386,18 +395,14 @@ again:
 	}
 	if (!punct_ready)
 		punct_init();
-	if (punct_first[c] >= 0) {
-		size_t i;
+	for (const signed char *ix = punct_by_char[c]; *ix >= 0; ix++) {
+		const struct punct *pu = &puncts[*ix];
 
-		for (i = (size_t)punct_first[c]; i < sizeof(puncts) / sizeof(puncts[0]); i++) {
-			size_t n = strlen(puncts[i].s);
-
-			if (!strncmp(p, puncts[i].s, n)) {
-				t->kind = puncts[i].kind;
-				t->loc = loc_at(lx, p, (int)n);
-				lx->p = p + n;
-				return;
-			}
+		if (pu->len == 1 || (p[1] == pu->s[1] && (pu->len == 2 || p[2] == pu->s[2]))) {
+			t->kind = pu->kind;
+			t->loc = loc_at(lx, p, pu->len);
+			lx->p = p + pu->len;
+			return;
 		}
 	}
 	t->loc = loc_at(lx, p, 1);

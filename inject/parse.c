@@ -516,57 +516,68 @@ static struct expr *parse_unary(struct parser *p)
 	return parse_postfix(p);
 }
 
-static struct expr *parse_binary(struct parser *p, int level);
-
-/* in -> '[' key (',' key)* ']' IN NAME | binary(EQ) [IN NAME] */
-static struct expr *parse_in(struct parser *p)
+/* Level of a binary operator token (LV_IN for 'in'), 0 for none. */
+static int binop_level(enum tok k, enum op *op)
 {
-	struct expr *e, *in;
+	size_t i;
 
-	if (peek_kind(p) == T_LBRACKET) {
-		in = new_expr(p, E_IN, peek(p)->loc);
-		parse_keys(p, &in->args);
-		expect(p, K_IN);
-	} else {
-		e = parse_binary(p, LV_IN + 1);
-		if (peek_kind(p) != K_IN)
-			return e;
-		in = new_expr(p, E_IN, e->loc);
-		ptrvec_push(p->a, &in->args, e);
-		next(p);
-	}
+	if (k == K_IN)
+		return LV_IN;
+	for (i = 0; i < sizeof(binops) / sizeof(binops[0]); i++)
+		if (binops[i].tok == k) {
+			*op = binops[i].op;
+			return binops[i].level;
+		}
+	return 0;
+}
+
+/* The array after 'in', and the E_IN node. */
+static struct expr *finish_in(struct parser *p, struct expr *in)
+{
 	in->base = new_expr(p, E_VAR, peek(p)->loc);
 	in->base->name = expect_ident(p, "an array name after 'in'");
 	return in;
 }
 
-/* binary(L) -> binary(L+1) (op(L) binary(L+1))* */
-static struct expr *parse_binary(struct parser *p, int level)
+/* binary(L) -> operand (op binary(level(op) + 1))*   for ops of level >= L
+ * operand -> '[' key (',' key)* ']' IN NAME   (when L <= LV_IN) | unary
+ * 'in' is a postfix operator at LV_IN: expr IN NAME. After an 'in' only
+ * looser operators (& ^ | && ||) may follow, as in stap's grammar. */
+static struct expr *parse_binary(struct parser *p, int min)
 {
-	struct expr *e;
+	struct expr *left;
+	int cap = LV_UNARY;
 
-	if (level == LV_IN)
-		return parse_in(p);
-	if (level == LV_UNARY)
-		return parse_unary(p);
-	e = parse_binary(p, level + 1);
+	if (min <= LV_IN && peek_kind(p) == T_LBRACKET) {
+		left = new_expr(p, E_IN, peek(p)->loc);
+		parse_keys(p, &left->args);
+		expect(p, K_IN);
+		left = finish_in(p, left);
+		cap = LV_IN - 1;
+	} else {
+		left = parse_unary(p);
+	}
 	for (;;) {
+		enum op op = OP_NONE;
 		enum tok k = peek_kind(p);
-		size_t i;
+		int level = binop_level(k, &op);
+		struct expr *b;
 
-		for (i = 0; i < sizeof(binops) / sizeof(binops[0]); i++)
-			if (binops[i].tok == k && binops[i].level == level)
-				break;
-		if (i == sizeof(binops) / sizeof(binops[0]))
-			return e;
-		{
-			struct expr *b = new_expr(p, E_BINARY, next(p)->loc);
-
-			b->op = binops[i].op;
-			b->left = e;
-			b->right = parse_binary(p, level + 1);
-			e = b;
+		if (!level || level < min || level > cap)
+			return left;
+		if (k == K_IN) {
+			b = new_expr(p, E_IN, left->loc);
+			ptrvec_push(p->a, &b->args, left);
+			next(p);
+			left = finish_in(p, b);
+			cap = LV_IN - 1;
+			continue;
 		}
+		b = new_expr(p, E_BINARY, next(p)->loc);
+		b->op = op;
+		b->left = left;
+		b->right = parse_binary(p, level + 1);
+		left = b;
 	}
 }
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FRAMES 256
+#define MAX_FRAMES 256		/* macro nesting limit */
 #define MACRO_BUCKETS 256
 
 struct macro {
@@ -79,11 +79,29 @@ static const char *tok_name(struct arena *a, const struct token *t)
 	return arena_strndup(a, t->text, (size_t)t->loc.len);
 }
 
+/* Room for one more frame; the stack starts small and doubles. */
+static int grow_frames(struct pp *pp)
+{
+	struct pp_frame *nf;
+	int cap = pp->frames_cap ? pp->frames_cap * 2 : 8;
+
+	if (pp->nframes < pp->frames_cap)
+		return 0;
+	if (pp->frames_cap >= MAX_FRAMES)
+		return -1;
+	nf = arena_alloc(pp->arena, sizeof(*nf) * (size_t)cap);
+	if (pp->nframes)
+		memcpy(nf, pp->frames, sizeof(*nf) * (size_t)pp->nframes);
+	pp->frames = nf;
+	pp->frames_cap = cap;
+	return 0;
+}
+
 static void push_lexer(struct pp *pp, const struct src_file *src)
 {
 	struct pp_frame *f;
 
-	if (pp->nframes == MAX_FRAMES) {
+	if (grow_frames(pp)) {
 		diag_error((struct loc){ src, 1, 1, 1 }, "script arguments nested too deeply");
 		return;
 	}
@@ -98,7 +116,7 @@ static int push_tokens(struct pp *pp, const struct token *toks, int n,
 {
 	struct pp_frame *f;
 
-	if (pp->nframes == MAX_FRAMES) {
+	if (grow_frames(pp)) {
 		diag_error(where, "macro expansion nested too deeply (recursive macro?)");
 		return -1;
 	}
@@ -119,10 +137,8 @@ void pp_init(struct pp *pp, struct program *prog, const struct src_file *src,
 	pp->prog = prog;
 	pp->arena = prog->arena;
 	pp->is_stpm = is_library && n > 5 && !strcmp(src->name + n - 5, ".stpm");
-	pp->local = arena_alloc(pp->arena, sizeof(struct macro_table));
 	if (!prog->macros)
 		prog->macros = arena_alloc(pp->arena, sizeof(struct macro_table));
-	pp->frames = arena_alloc(pp->arena, sizeof(struct pp_frame) * MAX_FRAMES);
 	push_lexer(pp, src);
 }
 
@@ -148,6 +164,30 @@ static void raw_next(struct pp *pp, struct token *t)
 		}
 		pp->nframes--;
 	}
+}
+
+/* The kind of the next raw token, without consuming it. */
+static enum tok raw_peek_kind(struct pp *pp)
+{
+	int i;
+
+	for (i = pp->nframes - 1; i >= 0; i--) {
+		struct pp_frame *f = &pp->frames[i];
+
+		if (f->is_lexer) {
+			struct lexer saved = f->lx;
+			struct token t;
+
+			lex_next(&f->lx, &t);	/* a lexical error is reported once */
+			f->lx = saved;
+			if (t.kind == T_EOF && i > 0)
+				continue;
+			return t.kind;
+		}
+		if (f->i < f->n)
+			return f->toks[f->i].kind;
+	}
+	return T_EOF;
 }
 
 /* Put a token read ahead back: as a one-token frame, so that expansions
@@ -615,6 +655,8 @@ static void pp_define(struct pp *pp, const struct token *at)
 	m->body = body;
 	if (rejected)
 		return;
+	if (!pp->is_stpm && !pp->local)
+		pp->local = arena_alloc(pp->arena, sizeof(struct macro_table));
 	table = pp->is_stpm ? pp->prog->macros : pp->local;
 	if ((old = macro_find(table, m->name))) {
 		if (!pp->is_stpm) {
@@ -735,19 +777,14 @@ static int pp_expand_at(struct pp *pp, const struct token *t)
 		}
 	} else {
 		/* @name() with no parameters: swallow an empty '()' */
-		struct token a, b;
-		const struct pp_env *ea;
+		if (raw_peek_kind(pp) == T_LPAREN) {
+			struct token a;
 
-		raw_next(pp, &a);
-		ea = pp->env;
-		if (a.kind == T_LPAREN) {
-			raw_next(pp, &b);
-			if (b.kind != T_RPAREN) {
-				unread(pp, &b, pp->env);
-				unread(pp, &a, ea);
-			}
-		} else if (a.kind != T_EOF) {
-			unread(pp, &a, ea);	/* it follows the expansion */
+			raw_next(pp, &a);
+			if (raw_peek_kind(pp) == T_RPAREN)
+				raw_next(pp, &a);
+			else
+				unread(pp, &a, pp->env);
 		}
 	}
 	push_tokens(pp, m->body, m->nbody, call, t->loc);

@@ -16,8 +16,8 @@ struct pp {
 	struct arena *arena;
 	int is_stpm;			/* @define goes to the global table */
 	struct macro_table *local;	/* this file's @defines */
-	struct pp_frame *frames;
-	int nframes;
+	struct pp_frame *frames;	/* input stack, grown in the arena */
+	int nframes, frames_cap;
 	const struct pp_env *env;	/* of the last raw token */
 	struct loc conds[64];		/* open %( conditionals */
 	unsigned char cond_in_else[64];
