@@ -47,7 +47,8 @@ vm_ko() {	# the path of a module of the target kernel, by file name
 }
 
 # vm_run NAME BODY: BODY runs as root in the guest after null_blk is loaded
-# (/dev/nullb0, its MAJ:MIN in $NULLB). Its output is in $VM_OUT.
+# (/dev/nullb0 memory backed, blk-mq, its MAJ:MIN in $NULLB; /dev/ram0,
+# bio-based, in $RAM0). Its output is in $VM_OUT.
 vm_run() {
 	local name=$1 body=$2 dir=$VM_WORK/$1 m
 	rm -rf "$dir/root"
@@ -56,7 +57,7 @@ vm_run() {
 	cp "$(command -v busybox)" "$dir/root/bin/busybox"
 	cp "$BUILD"/tools/inj_* "$dir/root/bin/"
 	cp "$VM_WORK/mod/inject_testmod.ko" "$dir/root/mod/"
-	for m in configfs null_blk dm-mod dm-delay; do
+	for m in configfs null_blk brd dm-mod dm-delay; do
 		local ko
 		ko=$(vm_ko "$m")
 		[ -n "$ko" ] && cp "$ko" "$dir/root/mod/$m.ko"
@@ -70,7 +71,9 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 insmod /mod/configfs.ko
-insmod /mod/null_blk.ko nr_devices=1 irqmode=0
+insmod /mod/null_blk.ko nr_devices=1 irqmode=0 memory_backed=1
+insmod /mod/brd.ko rd_nr=1 rd_size=65536
+RAM0=\$(cat /sys/block/ram0/dev)
 NULLB=\$(cat /sys/block/nullb0/dev)
 dmesg -c > /dev/null
 echo VM-START
