@@ -174,8 +174,8 @@ static void ctx_init(struct tv_ctx *c, struct program *prog, struct derived_prob
 		}
 		return;
 	}
-	c->why = arena_printf(c->a, "in probe '%s', which has no target variables",
-			      probe_kind_text(dp));
+	c->why = arena_printf(c->a, "in probe '%s': only function and tracepoint probes "
+			      "have target variables", probe_kind_text(dp));
 }
 
 static int param_index(const struct tv_ctx *c, const char *name)
