@@ -33,6 +33,23 @@ static void stp_inject_init(void)
 	stp_inject_bio_init();
 }
 
+/* The scenario's state line: scenario= armed= reason= armed_ms= (how long
+ * it was armed) held= held_max= sleeping= sleeping_max= (high-water marks,
+ * which the caps bound) */
+static int __maybe_unused stp_inject_report_state(char *buf, size_t len)
+{
+	u64 now = ktime_get_ns();
+	u64 end = atomic_read(&stp_inject.armed) ? now : stp_inject.disarmed_at;
+
+	return scnprintf(buf, len,
+			 "scenario=%s armed=%d reason=%s armed_ms=%llu held=%d held_max=%d sleeping=%d sleeping_max=%d\n",
+			 stp_inject.name, atomic_read(&stp_inject.armed),
+			 stp_inject_reason_names[stp_inject.reason],
+			 stp_inject.armed_at ? (end - stp_inject.armed_at) / NSEC_PER_MSEC : 0,
+			 atomic_read(&stp_inject_nheld), atomic_read(&stp_inject_held_max),
+			 atomic_read(&stp_inject_in_tramp), atomic_read(&stp_inject_sleep_max));
+}
+
 /* After every probe is unregistered: wake, complete, wait, put. */
 static void stp_inject_exit(void)
 {

@@ -40,7 +40,7 @@ struct stp_inject_held {
 };
 
 static struct stp_inject_held stp_inject_held[STP_INJECT_MAXHELD];
-static atomic_t stp_inject_nheld;
+static atomic_t stp_inject_nheld, stp_inject_held_max;
 static DEFINE_PER_CPU(struct bio *, stp_inject_bio_bypass);
 
 /* Which STP_INJECT_OP_* a bio is. */
@@ -207,7 +207,7 @@ static int __maybe_unused stp_inject_bio_complete(int i, struct pt_regs *regs)
 		stp_inject_uncount(r);
 		return 0;
 	}
-	atomic_inc(&stp_inject_nheld);
+	stp_inject_high_water(&stp_inject_held_max, atomic_inc_return(&stp_inject_nheld));
 	h->bio = bio;
 	h->rule = i;
 	h->start = ktime_get_ns();

@@ -405,6 +405,19 @@ static u64 stp_inject_hold_until(struct stp_inject_rule *r, int i, u64 n)
 	return min_t(u64, now + want, max_t(u64, limit, now));
 }
 
+static void stp_inject_high_water(atomic_t *mark, int now)
+{
+	int old = atomic_read(mark);
+
+	while (now > old) {
+		int seen = atomic_cmpxchg(mark, old, now);
+
+		if (seen == old)
+			break;
+		old = seen;
+	}
+}
+
 static void stp_inject_account(struct stp_inject_rule *r, u64 held)
 {
 	atomic64_add(held, &r->held_ns);
@@ -532,18 +545,6 @@ static int __maybe_unused stp_inject_report_rule(int i, char *buf, size_t len)
 	}
 	n += scnprintf(buf + n, len - n, "\n");
 	return n;
-}
-
-/* The scenario's state line: name= armed= reason= age_ms= */
-static int __maybe_unused stp_inject_report_state(char *buf, size_t len)
-{
-	u64 now = ktime_get_ns();
-	u64 end = atomic_read(&stp_inject.armed) ? now : stp_inject.disarmed_at;
-
-	return scnprintf(buf, len, "scenario=%s armed=%d reason=%s armed_ms=%llu\n",
-			 stp_inject.name, atomic_read(&stp_inject.armed),
-			 stp_inject_reason_names[stp_inject.reason],
-			 stp_inject.armed_at ? (end - stp_inject.armed_at) / NSEC_PER_MSEC : 0);
 }
 
 #endif

@@ -42,6 +42,7 @@ static struct stp_inject_sleeper stp_inject_sleepers[STP_INJECT_MAXSLEEPERS];
 static DEFINE_SPINLOCK(stp_inject_sleep_lock);
 static atomic_t stp_inject_nsleepers;	/* slots in use: skips the scan when 0 */
 static atomic_t stp_inject_in_tramp;	/* tasks redirected and not yet gone */
+static atomic_t stp_inject_sleep_max;	/* high-water mark of in_tramp */
 
 typedef long (*stp_inject_fn6)(unsigned long, unsigned long, unsigned long,
 			       unsigned long, unsigned long, unsigned long);
@@ -230,7 +231,8 @@ static int __maybe_unused stp_inject_task_enter(int i, struct pt_regs *regs, int
 		s->until = stp_inject_hold_until(r, i, n);
 		s->state = STP_SLEEPER_SLEEPING;
 		atomic_inc(&stp_inject_nsleepers);
-		atomic_inc(&stp_inject_in_tramp);
+		stp_inject_high_water(&stp_inject_sleep_max,
+				      atomic_inc_return(&stp_inject_in_tramp));
 	}
 	spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
 	if (!s) {

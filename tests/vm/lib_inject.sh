@@ -35,7 +35,7 @@ vm_build_module() {
 	mkdir -p "$d"
 	sed "s|\"../../../guru-runtime/inject.h\"|\"$ROOT/guru-runtime/inject.h\"|" \
 		"$ROOT/tests/vm/inject_mod/inject_testmod.c" > "$d/inject_testmod.c"
-	cp "$ROOT/tests/vm/inject_mod/Kbuild" "$d/"
+	cp "$ROOT/tests/vm/inject_mod/Kbuild" "$ROOT/tests/vm/inject_mod/inject_testcap.c" "$d/"
 	make -s -C "$KDIR/build" M="$d" modules > "$d/build.log" 2>&1 ||
 		{ cat "$d/build.log"; echo "FAIL: test module does not build"; exit 1; }
 	grep -q "warning" "$d/build.log" && { cat "$d/build.log"; fail "test module builds with warnings"; }
@@ -56,7 +56,7 @@ vm_run() {
 		"$dir/root"/tmp "$dir/root"/mnt
 	cp "$(command -v busybox)" "$dir/root/bin/busybox"
 	cp "$BUILD"/tools/inj_* "$dir/root/bin/"
-	cp "$VM_WORK/mod/inject_testmod.ko" "$dir/root/mod/"
+	cp "$VM_WORK/mod/inject_testmod.ko" "$VM_WORK/mod/inject_testcap.ko" "$dir/root/mod/"
 	for m in configfs null_blk brd dm-mod dm-delay; do
 		local ko
 		ko=$(vm_ko "$m")
