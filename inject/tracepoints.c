@@ -21,6 +21,8 @@ struct tp_table {
 	int n;
 	unsigned char *strength;	/* per event: how its system was found */
 	size_t *prefix_len;		/* per event, SYS_PREFIX: the longest prefix */
+	int *hash;			/* open addressing: event index + 1, 0 empty */
+	unsigned hash_mask;
 	const char *why;		/* when v is NULL */
 };
 
@@ -48,22 +50,44 @@ static int cmp_event(const void *a, const void *b)
 		      ((const struct tracepoint *)b)->event);
 }
 
+static unsigned name_hash(const char *s, size_t len)
+{
+	unsigned h = 2166136261u;	/* FNV-1a */
+
+	while (len--)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Index the sorted events by name: the header scan looks up every
+ * identifier of ~170 files, a hash keeps that cheap. */
+static void hash_events(struct tp_table *tt)
+{
+	unsigned cap = 64;
+	int i;
+
+	while (cap < (unsigned)tt->n * 2)
+		cap *= 2;
+	tt->hash = arena_alloc(&tp_arena, sizeof(int) * cap);
+	tt->hash_mask = cap - 1;
+	for (i = 0; i < tt->n; i++) {
+		unsigned h = name_hash(tt->v[i].event, strlen(tt->v[i].event)) & tt->hash_mask;
+
+		while (tt->hash[h])
+			h = (h + 1) & tt->hash_mask;
+		tt->hash[h] = i + 1;
+	}
+}
+
 static struct tracepoint *find_event(struct tp_table *tt, const char *event, size_t len)
 {
-	int lo = 0, hi = tt->n;
+	unsigned h = name_hash(event, len) & tt->hash_mask;
 
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-		int c = strncmp(tt->v[mid].event, event, len);
+	for (; tt->hash[h]; h = (h + 1) & tt->hash_mask) {
+		struct tracepoint *tp = &tt->v[tt->hash[h] - 1];
 
-		if (!c && tt->v[mid].event[len])
-			c = 1;
-		if (!c)
-			return &tt->v[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (!strncmp(tp->event, event, len) && !tp->event[len])
+			return tp;
 	}
 	return NULL;
 }
@@ -107,6 +131,7 @@ static int events_from_btf(struct tp_table *tt, const struct btf *btf)
 		}
 	}
 	qsort(tt->v, (size_t)tt->n, sizeof(*tt->v), cmp_event);
+	hash_events(tt);
 	return tt->n;
 }
 
@@ -250,7 +275,7 @@ static void scan_header(struct tp_table *tt, const char *path)
 			const char *m = defining_macros[i].macro, *ev;
 			size_t evlen;
 
-			if (strlen(m) != len || strncmp(start, m, len))
+			if (*start != *m || strlen(m) != len || strncmp(start, m, len))
 				continue;
 			ev = macro_arg(p, defining_macros[i].arg, &evlen);
 			if (ev)
@@ -259,6 +284,7 @@ static void scan_header(struct tp_table *tt, const char *path)
 		}
 		assign(tt, start, len, system, SYS_MENTIONED);
 		if (i == sizeof(defining_macros) / sizeof(defining_macros[0]) &&
+		    (*start == 'D' || *start == 'T') &&
 		    (!strncmp(start, "DEFINE_", 7) || !strncmp(start, "TRACE_", 6))) {
 			const char *ev;
 			size_t evlen;
