@@ -378,7 +378,8 @@ again:
 
 		while (is_ident_char((unsigned char)*q))
 			q++;
-		if (q == p + 1 || (c == '@' && !is_ident_start((unsigned char)p[1]))) {
+		/* a lone "$" or "$$" is the pretty suffix of $x[2]$ (parser) */
+		if (c == '@' && !is_ident_start((unsigned char)p[1])) {
 			t->loc = loc_at(lx, p, 1);
 			diag_error(t->loc, "stray '%c' in program", c);
 			lx->p = p + 1;

@@ -291,6 +291,12 @@ static void parse_components(struct parser *p, struct expr *e)
 
 		if (e->pretty)
 			return;
+		if (t->kind == T_TARGET && !t->space_before && e->comps.n &&
+		    strspn(t->text, "$") == (size_t)t->loc.len && t->loc.len <= 2) {
+			e->pretty = t->loc.len;	/* $x[2]$ */
+			next(p);
+			return;
+		}
 		if (t->kind == T_ARROW || (t->kind == T_DOT && !t->space_before &&
 					   e->kind != E_VAR && e->kind != E_INDEX &&
 					   e->kind != E_CALL &&
