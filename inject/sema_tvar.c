@@ -22,6 +22,7 @@ struct tv_ctx {
 	int nparams;
 	const char **names;		/* without '$' */
 	int *types;			/* BTF type ids */
+	int *slots;			/* argument register of each, -1: not in one */
 	int ret_type;			/* 0: void */
 	int is_return;			/* .return probe: params are entry values */
 	int at_entry;			/* resolving inside @entry(): no slots */
@@ -99,6 +100,26 @@ static const char *probe_kind_text(const struct derived_probe *dp)
 	return dp->pp ? dp->pp : "probe";
 }
 
+/* The x86-64 SysV integer registers of each parameter: di si dx cx r8 r9
+ * in order; a value of 9 to 16 bytes takes two, a larger one goes on the
+ * stack, and so does whatever no longer fits in the six. */
+static void assign_registers(struct tv_ctx *c)
+{
+	int i, next = 0;
+
+	c->slots = arena_alloc(c->a, sizeof(*c->slots) * (size_t)(c->nparams + 1));
+	for (i = 0; i < c->nparams; i++) {
+		long size = btf_type_size(c->btf, c->types[i]);
+		int nregs = size <= 8 ? 1 : size <= 16 ? 2 : 0;
+
+		c->slots[i] = -1;
+		if (nregs && next + nregs <= 6) {
+			c->slots[i] = next;
+			next += nregs;
+		}
+	}
+}
+
 /* Fill c from dp: parameters of the kprobed function or of the tracepoint. */
 static void ctx_init(struct tv_ctx *c, struct program *prog, struct derived_probe *dp)
 {
@@ -153,6 +174,7 @@ static void ctx_init(struct tv_ctx *c, struct program *prog, struct derived_prob
 		}
 		c->ret_type = (int)proto->type;
 		c->is_return = dp->kind == PK_KRETPROBE;
+		assign_registers(c);
 		return;
 	}
 	if (dp->kind == PK_TRACEPOINT && dp->tp_event) {
@@ -168,9 +190,11 @@ static void ctx_init(struct tv_ctx *c, struct program *prog, struct derived_prob
 		c->nparams = tp->nargs;
 		c->names = arena_alloc(c->a, sizeof(*c->names) * (size_t)(c->nparams + 1));
 		c->types = arena_alloc(c->a, sizeof(*c->types) * (size_t)(c->nparams + 1));
+		c->slots = arena_alloc(c->a, sizeof(*c->slots) * (size_t)(c->nparams + 1));
 		for (i = 0; i < tp->nargs; i++) {
 			c->names[i] = tp->args[i].name;
 			c->types[i] = tp->args[i].type_id;
+			c->slots[i] = i;	/* the runtime stores TP_PROTO args in order */
 		}
 		return;
 	}
@@ -346,11 +370,6 @@ static int path_components(struct tv_ctx *c, struct path *p, const struct ptrvec
 					 btf_type_name(c->a, btf, p->type));
 				return -1;
 			}
-			if (!p->in_memory) {
-				tv_error(c, comp->loc, "'%s' is a struct passed by value; its members "
-					 "are not available", p->text);
-				return -1;
-			}
 			if (!find_member(btf, p->type, comp->field, &mtype, &off, &bits)) {
 				char names[2048] = "";
 				size_t len = 0;
@@ -363,7 +382,15 @@ static int path_components(struct tv_ctx *c, struct path *p, const struct ptrvec
 					 tn && *tn ? tn : "{...}", names);
 				return -1;
 			}
-			if (bits) {
+			if (!p->in_memory) {
+				/* a small struct passed by value sits in its register:
+				 * the member is bits of the value (kuid_t, pte_t) */
+				long msize = btf_type_size(btf, mtype);
+
+				step_add(c->a, &p->s, TV_BITFIELD, off,
+					 bits ? bits : (int)(msize > 0 ? msize * 8 : 64),
+					 btf_type_is_signed(btf, mtype));
+			} else if (bits) {
 				step_add(c->a, &p->s, TV_ADD, (off / 8) & ~7L, 0, 0);
 				p->bit_off = off - ((off / 8) & ~7L) * 8;
 				p->bits = bits;
@@ -652,8 +679,22 @@ static void path_start(struct tv_ctx *c, struct path *p, int i)
 	memset(p, 0, sizeof(*p));
 	p->type = type;
 	p->text = i < 0 ? "$return" : arena_printf(c->a, "$%s", c->names[i]);
-	step_add(c->a, &p->s, i < 0 ? TV_RETVAL : TV_REG_ARG, i < 0 ? 0 : i,
+	step_add(c->a, &p->s, i < 0 ? TV_RETVAL : TV_REG_ARG, i < 0 ? 0 : c->slots[i],
 		 (int)(size > 0 && size <= 8 ? size : 8), btf_type_is_signed(c->btf, type));
+}
+
+/* Why parameter i cannot be read, or NULL when it can. */
+static const char *param_unavailable(struct tv_ctx *c, int i)
+{
+	long size = btf_type_size(c->btf, c->types[i]);
+
+	if (c->slots[i] < 0)
+		return arena_printf(c->a, "argument %d of '%s' is passed on the stack", i + 1,
+				    c->dp->symbol);
+	if (size > 8)
+		return arena_printf(c->a, "it is a %ld-byte value passed in two registers "
+				    "(type '%s')", size, btf_type_name(c->a, c->btf, c->types[i]));
+	return NULL;
 }
 
 /* $$parms / $$vars / $$locals / $$return and their $ forms. */
@@ -674,12 +715,17 @@ static int resolve_context_pretty(struct tv_ctx *c, struct expr *e, const char *
 		} else {
 			pr.uses_params = 1;
 			for (i = 0; i < c->nparams; i++) {
+				const char *text = arena_printf(c->a, "%s%s=", first ? "" : " ",
+								c->names[i]);
 				struct path p;
 
-				path_start(c, &p, i);
-				pretty_value(c, &pr, arena_printf(c->a, "%s%s=", first ? "" : " ",
-								  c->names[i]), &p, e->pretty);
 				first = 0;
+				if (param_unavailable(c, i)) {
+					pretty_add(c, &pr, arena_printf(c->a, "%s?", text), NULL, 0);
+					continue;
+				}
+				path_start(c, &p, i);
+				pretty_value(c, &pr, text, &p, e->pretty);
 			}
 		}
 	}
@@ -737,9 +783,8 @@ static int resolve_target(struct tv_ctx *c, struct expr *e)
 			 param_alternatives(c));
 		return -1;
 	}
-	if (c->dp->kind != PK_TRACEPOINT && btf_type_size(c->btf, c->types[i]) > 8) {
-		tv_error(c, e->loc, "'%s' is a struct passed by value (type '%s'): not available",
-			 name, btf_type_name(c->a, c->btf, c->types[i]));
+	if (param_unavailable(c, i)) {
+		tv_error(c, e->loc, "'%s' is not available: %s", name, param_unavailable(c, i));
 		return -1;
 	}
 	path_start(c, &p, i);

@@ -7,8 +7,11 @@
  * pass 3 turns into register reads and guarded kernel reads, and e->type.
  *
  * Arguments of a kernel function on x86-64 are the integer registers di,
- * si, dx, cx, r8, r9 (TV_REG_ARG 0..5); more than six, or a struct passed
- * by value, is reported as unavailable. The return value is ax
+ * si, dx, cx, r8, r9 (TV_REG_ARG 0..5) in the SysV order: a struct of up
+ * to 8 bytes is its register (members are bits of it, TV_BITFIELD), one of
+ * 9 to 16 bytes takes two registers, a larger one and whatever no longer
+ * fits goes on the stack; those are reported as unavailable (and print as
+ * "name=?" in $$parms). The return value is ax
  * (TV_RETVAL). In a .return probe, $param means its value at entry (stap's
  * rule): the access is evaluated by the entry handler into an @entry slot.
  * Tracepoint arguments are TV_REG_ARG n too: argument n of TP_PROTO.

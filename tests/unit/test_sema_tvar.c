@@ -30,13 +30,16 @@ static FILE *diag_file;
  *   void do_void(int x);
  *   int big_arg(struct path p);
  *   int __traceiter_block_rq_issue(void *__data, struct file *rq);
+ *   typedef struct { unsigned int val; short lo; } kuid_t;
+ *   int setuid(kuid_t uid, struct path p, int after);	(regs: di, si+dx, cx)
+ *   int seven(int a, int b, int c, int d, int e, int f, int g);
  */
 static struct btf *fake_kernel(void)
 {
 	struct btf *b = btf__new_empty();
 	int t_int, t_long, t_char, t_uint, t_ll, t_ulong, t_size, t_ssize, t_cchar, t_pcchar;
 	int t_pchar, t_void_p, t_qstr, t_dentry, t_pdentry, t_path, t_file, t_pfile, t_pll;
-	int t_anon, t_arr, proto;
+	int t_anon, t_arr, proto, t_kuid, t_short, i;
 
 	t_int = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
 	t_long = btf__add_int(b, "long int", 8, BTF_INT_SIGNED);
@@ -100,6 +103,22 @@ static struct btf *fake_kernel(void)
 	btf__add_func_param(b, "__data", t_void_p);
 	btf__add_func_param(b, "rq", t_pfile);
 	btf__add_func(b, "__traceiter_block_rq_issue", BTF_FUNC_STATIC, proto);
+
+	t_short = btf__add_int(b, "short int", 2, BTF_INT_SIGNED);
+	t_kuid = btf__add_struct(b, NULL, 8);
+	btf__add_field(b, "val", t_uint, 0, 0);
+	btf__add_field(b, "lo", t_short, 32, 0);
+	t_kuid = btf__add_typedef(b, "kuid_t", t_kuid);
+	proto = btf__add_func_proto(b, t_int);
+	btf__add_func_param(b, "uid", t_kuid);
+	btf__add_func_param(b, "p", t_path);
+	btf__add_func_param(b, "after", t_int);
+	btf__add_func(b, "setuid", BTF_FUNC_GLOBAL, proto);
+
+	proto = btf__add_func_proto(b, t_int);
+	for (i = 0; i < 7; i++)
+		btf__add_func_param(b, arena_printf(&arena, "%c", 'a' + i), t_int);
+	btf__add_func(b, "seven", BTF_FUNC_GLOBAL, proto);
 	return b;
 }
 
@@ -441,7 +460,39 @@ START_TEST(type_errors_are_reported)
 	ck_assert_ptr_nonnull(strstr(diagnostics(), "'$count' is not an array or pointer"));
 	ck_assert_int_eq(sema_tvar_resolve(&prog, kprobe("big_arg", 0), target_expr("$p", NULL, 0)),
 			 -1);
-	ck_assert_ptr_nonnull(strstr(diagnostics(), "'$p' is a struct passed by value"));
+	ck_assert_ptr_nonnull(strstr(diagnostics(), "'$p' is not available: it is a 16-byte value "
+				     "passed in two registers (type 'struct path')"));
+}
+END_TEST
+
+START_TEST(registers_follow_the_calling_convention)
+{
+	struct derived_probe *dp = kprobe("setuid", 0);
+	struct expr *after = target_expr("$after", NULL, 0);
+	struct expr *val = target_expr("$uid", ".val", 0);
+	struct expr *lo = target_expr("$uid", "->lo", 0);
+	struct expr *parms = target_expr("$$parms", NULL, 0);
+
+	/* a 16-byte struct takes two registers: the int after it is in cx */
+	ck_assert_int_eq(sema_tvar_resolve(&prog, dp, after), 0);
+	assert_step(after->tvar, 0, TV_REG_ARG, 3, 4, 1);
+	/* a struct of 8 bytes is its register; members are bits of it */
+	ck_assert_int_eq(sema_tvar_resolve(&prog, dp, val), 0);
+	ck_assert_int_eq(val->tvar->nsteps, 2);
+	assert_step(val->tvar, 0, TV_REG_ARG, 0, 8, 0);
+	assert_step(val->tvar, 1, TV_BITFIELD, 0, 32, 0);
+	ck_assert_int_eq(sema_tvar_resolve(&prog, dp, lo), 0);
+	assert_step(lo->tvar, 1, TV_BITFIELD, 32, 16, 1);
+	ck_assert_int_eq(sema_tvar_resolve(&prog, dp, parms), 0);
+	ck_assert_str_eq(parms->tvar->pretty[1].text, " p=?");
+	ck_assert_ptr_null(parms->tvar->pretty[1].value);
+	/* the seventh integer argument is on the stack */
+	ck_assert_int_eq(sema_tvar_resolve(&prog, kprobe("seven", 0), target_expr("$f", NULL, 0)),
+			 0);
+	ck_assert_int_eq(sema_tvar_resolve(&prog, kprobe("seven", 0), target_expr("$g", NULL, 0)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(diagnostics(), "'$g' is not available: argument 7 of 'seven' "
+				     "is passed on the stack"));
 }
 END_TEST
 
@@ -585,6 +636,7 @@ Suite *sema_tvar_suite(void)
 	tcase_add_test(tc, unknown_variable_lists_alternatives);
 	tcase_add_test(tc, unknown_member_lists_alternatives);
 	tcase_add_test(tc, type_errors_are_reported);
+	tcase_add_test(tc, registers_follow_the_calling_convention);
 	tcase_add_test(tc, no_context_outside_function_probes);
 	tcase_add_test(tc, defined_folds_quietly);
 	tcase_add_test(tc, cast_reads_through_its_operand);
