@@ -271,3 +271,22 @@ const char *cache_store(struct session *s, const char *c_path, const char *ko_pa
 	}
 	return ko_dst;
 }
+
+const char *cache_store_source(struct session *s, const char *c_path)
+{
+	const char *c_dst = entry_path(s, "c");
+	char *dir, *tmp;
+
+	if (!c_dst)
+		return NULL;
+	dir = arena_strdup(&s->arena, c_dst);
+	*strrchr(dir, '/') = 0;
+	if (mkdir_p(dir))
+		return NULL;
+	tmp = arena_printf(&s->arena, "%s.%d.tmp", c_dst, (int)getpid());
+	if (copy_file(c_path, tmp) || rename(tmp, c_dst)) {
+		unlink(tmp);
+		return NULL;
+	}
+	return c_dst;
+}

@@ -40,4 +40,8 @@ const char *cache_lookup(struct session *s, const char *ext);
  * (NULL when not stored: the caller keeps its own). */
 const char *cache_store(struct session *s, const char *c_path, const char *ko_path);
 
+/* gstap -p3: keep just the C file, so the path printed outlives the
+ * temporary directory. Returns the cached path or NULL. */
+const char *cache_store_source(struct session *s, const char *c_path);
+
 #endif

@@ -50,8 +50,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (remove)
+	if (remove) {
+		guru_install_signals();
 		return guru_remove_leftovers(remove, verbose);
+	}
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;
@@ -65,6 +67,7 @@ int main(int argc, char **argv)
 			strcat(params, " ");
 		strcat(params, argv[i]);
 	}
+	guru_install_signals();
 	if (guru_load(argv[optind], params, name, sizeof(name)))
 		return 1;
 	if (verbose)

@@ -22,6 +22,9 @@ int guru_remove_leftovers(const char *pattern, int verbose);
  * renew the lease, turn SIGINT/SIGTERM/SIGHUP into a stop request.
  * Returns the script's exit status (0, or 1 after run-time errors). */
 int guru_stream(const char *name, int start, int verbose);
+/* SIGINT, SIGTERM, SIGHUP become a stop request (installed before the
+ * load, so that a signal during it still unloads cleanly). */
+void guru_install_signals(void);
 /* Ask the module to stop (the ctl file). 0 or -1 (errno set). */
 int guru_ctl(const char *name, const char *cmd);
 

@@ -98,7 +98,7 @@ static size_t demux(const char *buf, size_t len, int *status, uint64_t *lost)
 	return off;
 }
 
-static void install_signals(void)
+void guru_install_signals(void)
 {
 	struct sigaction sa;
 
@@ -129,7 +129,6 @@ int guru_stream(const char *name, int start, int verbose)
 		close(fd);
 		return 1;
 	}
-	install_signals();
 	if (start && guru_ctl(name, "start")) {
 		fprintf(stderr, "guru-run: cannot start the script: %s\n", strerror(errno));
 		status = 1;

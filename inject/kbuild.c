@@ -250,8 +250,9 @@ int pass4_build(struct session *s)
 	pass_clock_start(&clk);
 	if (access(arena_printf(a, "%s/Makefile", s->build_dir), R_OK)) {
 		diag_fatal("kernel build tree '%s' not found: install the Debian package "
-			   "linux-headers-%s (linux-headers-amd64 for the current kernel)",
-			   s->build_dir, s->kernel_release);
+			   "linux-headers-%s (linux-headers-amd64 for the current kernel)%s",
+			   s->build_dir, s->kernel_release,
+			   s->vm ? "" : ", or build for the test VM with --vm or -r RELEASE");
 		goto fail;
 	}
 	if (kbuild_features(s, s->tmpdir))

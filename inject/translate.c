@@ -90,6 +90,13 @@ int pass3_translate(struct session *s)
 		fprintf(stderr, "Pass 3: translated to C into \"%s\" ", s->c_path);
 		pass_timer_print(stderr, &t);
 	}
+	if (s->last_pass == 3 && !s->keep_tmp) {
+		/* the path -p3 prints must outlive the temporary directory */
+		const char *kept = cache_store_source(s, s->c_path);
+
+		if (kept)
+			s->c_path = (char *)kept;
+	}
 	return 0;
 fail:
 	if (s->verbose)
