@@ -38,6 +38,7 @@ struct sema {
 	struct strmap funcs;		/* name -> struct func * (file order) */
 	struct strmap globals;		/* name -> struct global_decl * */
 	struct strmap aliases;		/* first component -> struct alias_name * */
+	struct strmap alias_full;	/* whole name text -> struct alias_name * */
 	struct strmap file_index;	/* src file name -> struct file_ast * */
 	struct strmap pulled;		/* src file name -> (non-empty): pulled in */
 	struct ptrvec file_queue;	/* struct file_ast *: pulled, to process */

@@ -20,6 +20,7 @@
 #include "tracepoints.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -158,6 +159,8 @@ void sema_index_aliases(struct sema *S, const struct file_ast *f)
 			an->name = name;
 			an->file = f;
 			ptrvec_push(S->a, strmap_put(S->a, &S->aliases, c0->name), an);
+			ptrvec_push(S->a, strmap_put(S->a, &S->alias_full,
+						     sema_pp_text(S->a, name)), an);
 		}
 	}
 }
@@ -574,39 +577,77 @@ static int expand_alias(struct sema *S, struct expansion *x, struct alias_name *
 }
 
 /* Match against aliases; returns derived count, or -1. *matched_any set
- * when at least one alias name matched. */
+ * when at least one alias name matched. A name that covers the whole point
+ * wins over a shorter one taking the rest as a suffix; among suffix
+ * matches, only the longest names count (stap's alias suffixes). */
 static int resolve_aliases(struct sema *S, struct expansion *x, struct pp_component **c, int n,
 			   int *matched_any)
 {
-	int total = 0, i, j;
+	struct ptrvec hits = { 0 }, hit_used = { 0 };
+	int total = 0, best = 0, i, j;
 
 	*matched_any = 0;
-	for (i = 0; i < S->aliases.cap; i++) {
-		struct strmap_slot *sl = &S->aliases.slots[i];
+	for (i = 0; i < n && !is_globby(c[i]->name); i++)
+		;
+	if (i == n) {
+		/* a literal point: the longest alias name that is a prefix of it,
+		 * by hash lookups of its prefixes */
+		for (i = n; i > 0; i--) {
+			struct ptrvec *names = strmap_get(&S->alias_full, comps_text(S->a, c, i));
 
-		if (!sl->key)
+			for (j = 0; names && j < names->n; j++) {
+				struct alias_name *an = names->v[j];
+
+				if (an->name->comps.n != i)
+					continue;	/* contains '*': not literal */
+				ptrvec_push(S->a, &hits, an);
+				ptrvec_push(S->a, &hit_used, (void *)(intptr_t)i);
+				best = i;
+			}
+			if (best)
+				break;
+		}
+	}
+	for (i = 0; !best && i < S->aliases.cap; i++) {
+		struct strmap_slot *sl = &S->aliases.slots[i];
+		struct ptrvec *names = &sl->vals;
+
+		if (!is_globby(c[0]->name)) {
+			/* a literal first component: one hash lookup */
+			names = strmap_get(&S->aliases, c[0]->name);
+			if (!names)
+				break;
+		} else if (!sl->key || !ksyms_glob_match(c[0]->name, sl->key, 0)) {
 			continue;
-		if (is_globby(c[0]->name) ? !ksyms_glob_match(c[0]->name, sl->key, 0)
-					  : strcmp(c[0]->name, sl->key))
-			continue;
-		for (j = 0; j < sl->vals.n; j++) {
-			struct alias_name *an = sl->vals.v[j];
-			int used, rc;
+		}
+		for (j = 0; j < names->n; j++) {
+			struct alias_name *an = names->v[j];
+			int used;
 
 			if (!match_name(c, n, (struct pp_component **)an->name->comps.v,
 					an->name->comps.n, &used, 0))
 				continue;
 			if (used < n && is_globby(c[used]->name))
 				continue;	/* a glob in a suffix matches nothing */
-			*matched_any = 1;
-			rc = expand_alias(S, x, an, c + used, n - used,
-					  sema_pp_text(S->a, an->name));
-			if (rc < 0)
-				return -1;
-			total += rc;
+			if (used > best)
+				best = used;
+			ptrvec_push(S->a, &hits, an);
+			ptrvec_push(S->a, &hit_used, (void *)(intptr_t)used);
 		}
 		if (!is_globby(c[0]->name))
 			break;
+	}
+	for (i = 0; i < hits.n; i++) {
+		struct alias_name *an = hits.v[i];
+		int used = (int)(intptr_t)hit_used.v[i], rc;
+
+		if (used != best)
+			continue;
+		*matched_any = 1;
+		rc = expand_alias(S, x, an, c + used, n - used, sema_pp_text(S->a, an->name));
+		if (rc < 0)
+			return -1;
+		total += rc;
 	}
 	return total;
 }

@@ -578,7 +578,7 @@ static void report_unresolved(struct ptrvec *syms, const char *kind)
 	for (i = 0; i < syms->n; i++) {
 		struct sym *s = syms->v[i];
 
-		if (s->scope == SYM_LOCAL && !s->written)
+		if (s->scope == SYM_LOCAL && !s->written && !s->loc.file->is_library)
 			diag_warning(s->loc, "never-assigned local variable '%s'", s->name);
 		if (s->type == TY_UNKNOWN && !s->is_array)
 			diag_error(s->loc, "unresolved type of %s '%s'", kind, s->name);

@@ -1,5 +1,6 @@
 /* session.c - sequence the five passes and print stap's -v pass lines. */
 #include "session.h"
+#include "list.h"
 #include "gen.h"
 #include "parse.h"
 #include "sema.h"
@@ -176,6 +177,8 @@ int session_run(struct session *s)
 	diag.suppress_warnings = s->suppress_warnings;
 	if (target_init(s))
 		return 1;
+	if (list_requested(s))
+		return list_run(s);
 
 	pass_timer_start(&t);
 	if (pass1_parse(s)) {
