@@ -2,6 +2,7 @@
  * sema_tvar.h for the conventions (registers, @entry in .return probes). */
 #include "sema_tvar.h"
 #include "btf.h"
+#include "debuginfo.h"
 #include "tracepoints.h"
 
 #include <stdarg.h>
@@ -29,6 +30,7 @@ struct tv_ctx {
 	int quiet;			/* @defined(): count errors, print none */
 	int errors;
 	const char *why;		/* no context: the reason, for messages */
+	struct debuginfo_func *user;	/* process(...).function(...): from DWARF */
 };
 
 /* A growing step list. */
@@ -196,6 +198,17 @@ static void ctx_init(struct tv_ctx *c, struct program *prog, struct derived_prob
 			c->types[i] = tp->args[i].type_id;
 			c->slots[i] = i;	/* the runtime stores TP_PROTO args in order */
 		}
+		return;
+	}
+	if ((dp->kind == PK_UPROBE || dp->kind == PK_URETPROBE) && dp->path && dp->symbol) {
+		struct debuginfo_func *f = ARENA_NEW(c->a, struct debuginfo_func);
+
+		if (debuginfo_function(c->a, dp->path, dp->symbol, f, &why)) {
+			c->why = arena_printf(c->a, "in '%s': %s", probe_kind_text(dp), why);
+			return;
+		}
+		c->user = f;
+		c->is_return = dp->kind == PK_URETPROBE;
 		return;
 	}
 	c->why = arena_printf(c->a, "in probe '%s': only function and tracepoint probes "
@@ -736,12 +749,121 @@ static int resolve_context_pretty(struct tv_ctx *c, struct expr *e, const char *
 	return 0;
 }
 
+/* --- user space (process probes, DWARF) ------------------------------------ */
+
+/* Why a user value cannot be read, or NULL. */
+static const char *user_unavailable(struct tv_ctx *c, const struct debuginfo_value *v)
+{
+	if (v->is_float)
+		return "floating-point values are passed in xmm registers";
+	if (v->is_aggregate)
+		return arena_printf(c->a, "it is a %s passed by value", v->c_type);
+	if (v->slot < 0)
+		return "it is passed on the stack";
+	return NULL;
+}
+
+static struct tvar_access *user_access(struct tv_ctx *c, const struct debuginfo_value *v,
+				       int is_ret)
+{
+	struct steps s = { 0 };
+	struct tvar_access *acc = ARENA_NEW(c->a, struct tvar_access);
+
+	step_add(c->a, &s, is_ret ? TV_RETVAL : TV_REG_ARG, is_ret ? 0 : v->slot,
+		 v->size > 0 && v->size <= 8 ? v->size : 8, v->is_signed);
+	acc->steps = s.v;
+	acc->nsteps = s.n;
+	acc->c_type = v->c_type;
+	acc->entry_slot = -1;
+	if (c->is_return && !is_ret && !c->at_entry) {
+		acc->at_entry = 1;
+		acc->entry_slot = c->dp->nentry++;
+	}
+	return acc;
+}
+
+/* $param, $return, $$parms, $$return of a process(...).function(...): the
+ * registers only. Pointers are not followed: pass 3 reads kernel memory,
+ * and user memory needs reads of its own. */
+static int resolve_user_target(struct tv_ctx *c, struct expr *e)
+{
+	const struct debuginfo_func *f = c->user;
+	const char *name = e->name ? e->name : "$";
+	const struct debuginfo_value *v = NULL;
+	const char *why;
+	int i, is_ret = !strcmp(name, "$return");
+	int with_parms = !strcmp(name, "$$parms") || !strcmp(name, "$$vars");
+
+	if (!strcmp(name, "$$parms") || !strcmp(name, "$$vars") || !strcmp(name, "$$locals") ||
+	    !strcmp(name, "$$return")) {
+		struct pretty pr = { 0 };
+
+		if (!strcmp(name, "$$return") && c->is_return && f->ret.size &&
+		    !user_unavailable(c, &f->ret))
+			pretty_add(c, &pr, "return=", user_access(c, &f->ret, 1), TVP_HEX);
+		for (i = 0; with_parms && i < f->nparams; i++) {
+			const char *text = arena_printf(c->a, "%s%s=", i ? " " : "",
+							f->params[i].name);
+
+			if (user_unavailable(c, &f->params[i]))
+				pretty_add(c, &pr, arena_printf(c->a, "%s?", text), NULL, 0);
+			else
+				pretty_add(c, &pr, text, user_access(c, &f->params[i], 0),
+					   e->pretty && !f->params[i].is_aggregate &&
+					   !strchr(f->params[i].c_type, '*') ?
+					   (f->params[i].is_signed ? TVP_DEC : TVP_UDEC) : TVP_HEX);
+		}
+		if (!pr.n)
+			pretty_add(c, &pr, "", NULL, 0);
+		set_pretty(c, e, &pr, "string");
+		return 0;
+	}
+	if (is_ret) {
+		if (!c->is_return) {
+			tv_error(c, e->loc, "'$return' is only available in .return probes");
+			return -1;
+		}
+		if (!f->ret.size) {
+			tv_error(c, e->loc, "'$return' is not available: function '%s' returns void",
+				 c->dp->symbol);
+			return -1;
+		}
+		v = &f->ret;
+	} else {
+		for (i = 0; i < f->nparams; i++)
+			if (!strcmp(f->params[i].name, name + 1))
+				v = &f->params[i];
+		if (!v) {
+			char buf[512] = "";
+			size_t len = 0;
+
+			for (i = 0; i < f->nparams && len + 2 < sizeof(buf); i++)
+				len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s$%s",
+							i ? " " : "", f->params[i].name);
+			tv_error(c, e->loc, "target variable '%s' not found (alternatives: %s)",
+				 name, buf);
+			return -1;
+		}
+	}
+	why = user_unavailable(c, v);
+	if (why || e->comps.n || e->pretty) {
+		tv_error(c, e->loc, "'%s' is not available: %s", name,
+			 why ? why : "following pointers into user memory is not supported yet");
+		return -1;
+	}
+	e->tvar = user_access(c, v, is_ret);
+	e->type = TY_LONG;
+	return 0;
+}
+
 static int resolve_target(struct tv_ctx *c, struct expr *e)
 {
 	const char *name = e->name ? e->name : "$";
 	struct path p;
 	int i;
 
+	if (c->user)
+		return resolve_user_target(c, e);
 	if (!c->btf) {
 		tv_error(c, e->loc, "target variable '%s' is not available %s", name, c->why);
 		return -1;
@@ -903,7 +1025,7 @@ static int resolve(struct tv_ctx *c, struct expr *e)
 
 		if (x && (x->kind == E_TARGET || x->kind == E_CAST || x->kind == E_ATVAR)) {
 			c->quiet = 1;
-			if (!c->btf && x->kind != E_CAST)
+			if (!c->btf && !c->user && x->kind != E_CAST)
 				ok = 0;
 			else
 				ok = resolve(c, x) == 0;
@@ -982,9 +1104,18 @@ int sema_tvar_list(struct program *prog, struct derived_probe *dp, struct ptrvec
 	int i;
 
 	ctx_init(&c, prog, dp);
+	if (c.user) {
+		for (i = 0; i < c.user->nparams; i++)
+			ptrvec_push(c.a, out, arena_printf(c.a, "$%s:%s", c.user->params[i].name,
+							   c.user->params[i].c_type));
+		if (c.is_return && c.user->ret.size)
+			ptrvec_push(c.a, out, arena_printf(c.a, "$return:%s", c.user->ret.c_type));
+		return c.user->nparams + (c.is_return && c.user->ret.size > 0);
+	}
 	if (!c.btf)
 		return dp && (dp->kind == PK_KPROBE || dp->kind == PK_KRETPROBE ||
-			      dp->kind == PK_TRACEPOINT) ? -1 : 0;
+			      dp->kind == PK_TRACEPOINT || dp->kind == PK_UPROBE ||
+			      dp->kind == PK_URETPROBE) ? -1 : 0;
 	for (i = 0; i < c.nparams; i++)
 		ptrvec_push(c.a, out, arena_printf(c.a, "$%s:%s", c.names[i],
 						   btf_type_name(c.a, c.btf, c.types[i])));

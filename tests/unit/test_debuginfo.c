@@ -1,0 +1,185 @@
+/* test_debuginfo.c - parameters of user functions from DWARF, and the
+ * target variables of process probes built on them. The test compiles a
+ * small program with cc -g so the layout is known. */
+#include "debuginfo.h"
+#include "sema_tvar.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char tmpdir[64], prog_path[96];
+static struct arena arena;
+static int have_cc;
+
+static const char prog_src[] =
+	"struct thing { int a; long b; };\n"
+	"__attribute__((noinline)) long work(int count, const char *name, struct thing *t,\n"
+	"	double d, struct thing byval, long last, unsigned char u)\n"
+	"{ return count + name[0] + t->a + (long)d + byval.b + last + u; }\n"
+	"__attribute__((noinline)) void nothing(void) { }\n"
+	"int main(void) { struct thing t = { 1, 2 }; nothing();\n"
+	"	return (int)work(3, \"x\", &t, 1.5, t, 7, 1); }\n";
+
+static void setup(void)
+{
+	char cmd[256];
+	FILE *f;
+
+	arena_init(&arena);
+	strcpy(tmpdir, "/tmp/test_debuginfo.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(cmd, sizeof(cmd), "%s/prog.c", tmpdir);
+	f = fopen(cmd, "w");
+	fputs(prog_src, f);
+	fclose(f);
+	snprintf(prog_path, sizeof(prog_path), "%s/prog", tmpdir);
+	snprintf(cmd, sizeof(cmd), "cc -g -O0 -o %s %s/prog.c 2>/dev/null", prog_path, tmpdir);
+	have_cc = system(cmd) == 0;
+	if (!have_cc)
+		fprintf(stderr, "test_debuginfo: skipped: no C compiler to build the target\n");
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+	arena_free(&arena);
+}
+
+START_TEST(parameters_types_and_registers)
+{
+	struct debuginfo_func f;
+	const char *why = NULL;
+
+	if (!have_cc)
+		return;
+	ck_assert_int_eq(debuginfo_function(&arena, prog_path, "work", &f, &why), 0);
+	ck_assert_int_eq(f.nparams, 7);
+	ck_assert_str_eq(f.params[0].name, "count");
+	ck_assert_str_eq(f.params[0].c_type, "int");
+	ck_assert_int_eq(f.params[0].size, 4);
+	ck_assert(f.params[0].is_signed);
+	ck_assert_int_eq(f.params[0].slot, 0);
+	ck_assert_str_eq(f.params[1].c_type, "char*");
+	ck_assert_int_eq(f.params[1].slot, 1);
+	ck_assert_str_eq(f.params[2].c_type, "struct thing*");
+	ck_assert_int_eq(f.params[2].slot, 2);
+	ck_assert(f.params[3].is_float);		/* xmm0: takes no integer register */
+	ck_assert_int_eq(f.params[3].slot, -1);
+	ck_assert(f.params[4].is_aggregate);		/* 16 bytes: two registers */
+	ck_assert_int_eq(f.params[4].slot, -1);
+	ck_assert_int_eq(f.params[5].slot, 5);		/* after di si dx cx+r8 */
+	ck_assert_int_eq(f.params[6].slot, -1);		/* no register left */
+	ck_assert(!f.params[6].is_signed);
+	ck_assert_str_eq(f.ret.c_type, "long int");
+	ck_assert_int_eq(f.ret.size, 8);
+	ck_assert_int_eq(debuginfo_function(&arena, prog_path, "nothing", &f, &why), 0);
+	ck_assert_int_eq(f.nparams, 0);
+	ck_assert_int_eq(f.ret.size, 0);
+}
+END_TEST
+
+START_TEST(missing_function_file_or_debuginfo)
+{
+	struct debuginfo_func f;
+	const char *why = NULL;
+	char cmd[256];
+
+	ck_assert_int_eq(debuginfo_function(&arena, "/nonexistent/prog", "main", &f, &why), -1);
+	ck_assert_str_eq(why, "cannot open '/nonexistent/prog'");
+	if (!have_cc)
+		return;
+	ck_assert_int_eq(debuginfo_function(&arena, prog_path, "nosuch", &f, &why), -1);
+	ck_assert_ptr_nonnull(strstr(why, "does not describe function 'nosuch'"));
+	snprintf(cmd, sizeof(cmd), "strip -g %s", prog_path);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(debuginfo_function(&arena, prog_path, "work", &f, &why), -1);
+	ck_assert_ptr_nonnull(strstr(why, "has no debuginfo"));
+}
+END_TEST
+
+static struct expr *target(const char *name)
+{
+	struct expr *e = ARENA_NEW(&arena, struct expr);
+
+	e->kind = E_TARGET;
+	e->name = name;
+	return e;
+}
+
+START_TEST(process_probe_target_variables)
+{
+	struct target_info t = { 0 };
+	struct program prog = { 0 };
+	struct derived_probe dp = { 0 }, ret;
+	struct expr *e;
+	struct ptrvec vars = { 0 };
+	char *text;
+	size_t len;
+	FILE *out;
+	int i;
+
+	if (!have_cc)
+		return;
+	t.kernel_release = "dbgtest-1";
+	prog.arena = &arena;
+	prog.target = &t;
+	dp.kind = PK_UPROBE;
+	dp.path = prog_path;
+	dp.symbol = "work";
+	dp.pp = "process(...).function(\"work\")";
+	e = target("$last");
+	ck_assert_int_eq(sema_tvar_resolve(&prog, &dp, e), 0);
+	ck_assert_int_eq(e->tvar->steps[0].kind, TV_REG_ARG);
+	ck_assert_int_eq(e->tvar->steps[0].offset, 5);
+	e = target("$$parms");
+	ck_assert_int_eq(sema_tvar_resolve(&prog, &dp, e), 0);
+	ck_assert_int_eq(e->tvar->npretty, 7);
+	ck_assert_str_eq(e->tvar->pretty[3].text, " d=?");
+	ret = dp;
+	ret.kind = PK_URETPROBE;
+	e = target("$return");
+	ck_assert_int_eq(sema_tvar_resolve(&prog, &ret, e), 0);
+	ck_assert_int_eq(e->tvar->steps[0].kind, TV_RETVAL);
+	e = target("$count");
+	ck_assert_int_eq(sema_tvar_resolve(&prog, &ret, e), 0);
+	ck_assert(e->tvar->at_entry);
+	ck_assert_int_eq(sema_tvar_list(&prog, &ret, &vars), 8);
+	ck_assert_str_eq(vars.v[2], "$t:struct thing*");
+	ck_assert_str_eq(vars.v[7], "$return:long int");
+	out = open_memstream(&text, &len);
+	diag.out = out;
+	ck_assert_int_eq(sema_tvar_resolve(&prog, &dp, target("$d")), -1);
+	e = target("$t");
+	ptrvec_push(&arena, &e->comps, ARENA_NEW(&arena, struct component));
+	((struct component *)e->comps.v[0])->field = "a";
+	ck_assert_int_eq(sema_tvar_resolve(&prog, &dp, e), -1);
+	fclose(out);
+	diag.out = NULL;
+	ck_assert_ptr_nonnull(strstr(text, "'$d' is not available: floating-point values are "
+				     "passed in xmm registers"));
+	ck_assert_ptr_nonnull(strstr(text, "'$t' is not available: following pointers into user "
+				     "memory is not supported yet"));
+	free(text);
+	for (i = 0; i < vars.n; i++)
+		ck_assert_ptr_nonnull(strchr(vars.v[i], ':'));
+}
+END_TEST
+
+Suite *debuginfo_suite(void)
+{
+	Suite *s = suite_create("debuginfo");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);	/* runs cc */
+	tcase_add_test(tc, parameters_types_and_registers);
+	tcase_add_test(tc, missing_function_file_or_debuginfo);
+	tcase_add_test(tc, process_probe_target_variables);
+	suite_add_tcase(s, tc);
+	return s;
+}
