@@ -229,6 +229,94 @@ void *btf_elf_section(const void *image, size_t size, const char *name, size_t *
 	return copy;
 }
 
+/* The vmlinux BTF found in the decompressed stream itself, without keeping
+ * the 66 MB image: scan the output for a BTF header (magic 0xeB9F,
+ * version 1, header length 24), collect the blob it announces and keep it
+ * when libbpf parses it into a kernel-sized type graph (small BTF blobs of
+ * embedded BPF programs come earlier in .rodata and are skipped). Decoding
+ * stops there: .BTF sits in the first half of the image. NULL when no
+ * such blob turns up; the caller then reads the ELF the slow way. */
+static void *xz_stream_btf(const unsigned char *in, size_t in_size, size_t *len)
+{
+	static const unsigned char hdr_magic[8] = { 0x9f, 0xeb, 1, 0, 24, 0, 0, 0 };
+	enum { CHUNK = 1 << 20, CARRY = 23 };
+	lzma_stream strm = LZMA_STREAM_INIT;
+	unsigned char *buf = xmalloc(CARRY + CHUNK), *blob = NULL;
+	size_t carry = 0, blob_size = 0, blob_have = 0;
+	void *result = NULL;
+	lzma_ret ret = LZMA_OK;
+
+	if (lzma_stream_decoder(&strm, UINT64_MAX, 0) != LZMA_OK) {
+		free(buf);
+		return NULL;
+	}
+	strm.next_in = in;
+	strm.avail_in = in_size;
+	while (!result && ret == LZMA_OK) {
+		size_t n, i = 0;
+
+		strm.next_out = buf + carry;
+		strm.avail_out = CHUNK;
+		ret = lzma_code(&strm, LZMA_FINISH);
+		n = carry + CHUNK - strm.avail_out;
+		while (i < n && !result) {
+			if (blob) {	/* filling a candidate */
+				size_t take = blob_size - blob_have < n - i ? blob_size - blob_have :
+									      n - i;
+
+				memcpy(blob + blob_have, buf + i, take);
+				blob_have += take;
+				i += take;
+				if (blob_have == blob_size) {
+					struct btf *b = btf__new(blob, (unsigned)blob_size);
+
+					if (b && btf__type_cnt(b) > 1000) {
+						result = blob;
+						*len = blob_size;
+					} else {
+						free(blob);
+					}
+					btf__free(b);
+					blob = NULL;
+				}
+				continue;
+			}
+			{
+				unsigned char *m = memmem(buf + i, n - i, hdr_magic, sizeof(hdr_magic));
+				uint32_t h[4];
+
+				if (!m || (size_t)(m - buf) + 24 > n) {
+					/* keep a partial header for the next chunk */
+					i = n > CARRY ? n - CARRY : 0;
+					if (m && (size_t)(m - buf) < i)
+						i = (size_t)(m - buf);
+					break;
+				}
+				memcpy(h, m + 8, sizeof(h));	/* type_off/len, str_off/len */
+				blob_size = 24 + (h[0] + h[1] > h[2] + h[3] ? h[0] + h[1] : h[2] + h[3]);
+				if (blob_size < (1u << 20) || blob_size > (256u << 20)) {
+					i = (size_t)(m - buf) + 1;	/* not the kernel's */
+					continue;
+				}
+				blob = xmalloc(blob_size);
+				blob_have = 0;
+				i = (size_t)(m - buf);
+			}
+		}
+		if (!blob && !result) {
+			/* carry the unscanned tail (< CARRY bytes) to the next chunk */
+			carry = n - i <= CARRY ? n - i : 0;
+			memmove(buf, buf + n - carry, carry);
+		} else {
+			carry = 0;
+		}
+	}
+	free(blob);
+	free(buf);
+	lzma_end(&strm);
+	return result;
+}
+
 /* Write bytes to path atomically (temporary file, then rename). */
 static void cache_write(const char *path, const void *data, size_t len)
 {
@@ -295,6 +383,11 @@ static void *image_btf(const char *release, const char *image, size_t *len, cons
 		goto found;
 	}
 	magic = memmem(raw, raw_size, xz_magic, sizeof(xz_magic));
+	data = magic ? xz_stream_btf(magic, raw_size - (size_t)(magic - raw), len) : NULL;
+	if (data) {
+		munmap(raw, raw_size);
+		goto found;
+	}
 	elf = magic ? btf_xz_decompress(magic, raw_size - (size_t)(magic - raw), &elf_size) : NULL;
 	munmap(raw, raw_size);
 	if (!elf) {

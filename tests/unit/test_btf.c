@@ -211,6 +211,55 @@ START_TEST(btf_from_xz_bzimage_is_cached)
 }
 END_TEST
 
+/* A kernel-sized BTF: 1200 structs with 1 KB names (over 1 MB, over 1000
+ * types), what the streaming search accepts. */
+static struct btf *big_btf(void)
+{
+	struct btf *b = btf__new_empty();
+	char name[1024];
+	int i, t_int = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = 0;
+	for (i = 0; i < 1200; i++) {
+		snprintf(name, 16, "s%05d_", i);
+		name[7] = 'n';
+		btf__add_struct(b, name, 4);
+		btf__add_field(b, "x", t_int, 0, 0);
+	}
+	return b;
+}
+
+START_TEST(btf_found_in_the_stream_without_section_headers)
+{
+	struct btf *want = big_btf(), *decoy = sample_btf();
+	size_t size;
+	unsigned dsize;
+	unsigned char *elf = make_elf(want, &size), *img;
+	const void *draw = btf__raw_data(decoy, &dsize);
+	const char *why = NULL;
+	const struct btf *got;
+	uint64_t bad = ~0ULL;
+
+	ck_assert_uint_gt(size, 1 << 20);
+	/* a small BTF blob before the image (as embedded BPF programs have in
+	 * .rodata), and section headers nobody can find: only the stream
+	 * search can succeed */
+	img = malloc((size_t)dsize + size);
+	memcpy(img, draw, dsize);
+	memcpy(img + dsize, elf, size);
+	memcpy(img + dsize + 0x28, &bad, sizeof(bad));	/* e_shoff */
+	got = btf_load_image("imgtest-stream", write_image("vmlinuz-s", img, (size_t)dsize + size, 1),
+			     &why);
+	ck_assert_msg(got != NULL, "%s", why ? why : "");
+	ck_assert_uint_eq(btf__type_cnt(got), btf__type_cnt(want));
+	free(img);
+	free(elf);
+	btf__free(want);
+	btf__free(decoy);
+}
+END_TEST
+
 START_TEST(image_without_btf_or_payload)
 {
 	size_t size;
@@ -326,6 +375,7 @@ Suite *btf_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, btf_from_plain_vmlinux);
 	tcase_add_test(tc, btf_from_xz_bzimage_is_cached);
+	tcase_add_test(tc, btf_found_in_the_stream_without_section_headers);
 	tcase_add_test(tc, image_without_btf_or_payload);
 	tcase_add_test(tc, missing_release_says_why);
 	tcase_add_test(tc, xz_decompress_ignores_trailing_bytes);
