@@ -5,10 +5,12 @@
  *   - R is the running kernel: /sys/kernel/btf/vmlinux (and
  *     /sys/kernel/btf/M for a loaded module);
  *   - else /boot/vmlinuz-R: the xz stream in the bzImage (magic fd 37 7a 58
- *     5a 00) is decompressed with liblzma into the vmlinux ELF, whose .BTF
- *     section libelf reads. That costs a second and 66 MB, so the raw .BTF
- *     bytes are cached as <cache>/btf/vmlinux-R-<size>-<mtime>.btf (cache
- *     = $XDG_CACHE_HOME/inject or ~/.cache/inject); the next run maps that.
+ *     5a 00) is decoded with liblzma until the BTF blob of the vmlinux ELF
+ *     turns up in it (.BTF lies in the first half; decoding stops there),
+ *     or, failing that, decompressed whole and the ELF's .BTF section read
+ *     with libelf. That costs about a second, so the raw .BTF bytes are
+ *     cached as <cache>/btf/vmlinux-R-<size>-<mtime>.btf (cache =
+ *     $XDG_CACHE_HOME/inject or ~/.cache/inject); the next run reads that.
  *   - a module of R that is not loaded: the .BTF section of its .ko, split
  *     BTF on top of the kernel's.
  * Parsed with libbpf (btf__new / btf__new_split). Loaded lazily, once per
