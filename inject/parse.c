@@ -193,7 +193,7 @@ static const struct {
 	const char *name;
 	enum statop op;
 } statops[] = {
-#define X(e, s) { s + 1, e },
+#define X(e, s) { &s[1], e },
 	STATOP_LIST(X)
 #undef X
 };
@@ -940,7 +940,9 @@ static struct probe_point *parse_probe_point(struct parser *p)
 
 			if (peek_kind(p) == T_NUM) {
 				c->arg_kind = PPARG_NUM;
-				c->num = neg ? -next(p)->num : next(p)->num;
+				c->num = next(p)->num;
+				if (neg)	/* wraps like the lexer: no signed overflow */
+					c->num = (int64_t)(0 - (uint64_t)c->num);
 			} else if (peek_kind(p) == T_STR && !neg) {
 				c->arg_kind = PPARG_STR;
 				c->str = parse_string(p)->str;
@@ -1077,7 +1079,7 @@ static struct expr *parse_literal(struct parser *p)
 		return parse_string(p);
 	if (t->kind == T_MINUS && peek_at(p, 1)->kind == T_NUM) {
 		e = new_expr(p, E_NUM, next(p)->loc);
-		e->num = -next(p)->num;
+		e->num = (int64_t)(0 - (uint64_t)next(p)->num);
 		return e;
 	}
 	if (t->kind == T_NUM) {

@@ -322,7 +322,7 @@ static int pp_operand(struct pp *pp, struct pp_value *v)
 			return -1;
 		}
 		v->is_num = 1;
-		v->num = -n.num;
+		v->num = (int64_t)(0 - (uint64_t)n.num);
 		return 0;
 	}
 	case T_STR:
@@ -732,6 +732,18 @@ static int pp_macro_args(struct pp *pp, const struct macro *m, const struct toke
 	return 0;
 }
 
+/* After a reported macro error: a 0 in its place, so the parser does not
+ * cascade. */
+static void stand_in_zero(struct pp *pp, const struct token *t)
+{
+	struct token *zero = arena_alloc(pp->arena, sizeof(*zero));
+
+	*zero = *t;
+	zero->kind = T_NUM;
+	zero->num = 0;
+	push_tokens(pp, zero, 1, NULL, t->loc);
+}
+
 /* Expand '@name' if it is a parameter or a macro; 1 when expanded. */
 static int pp_expand_at(struct pp *pp, const struct token *t)
 {
@@ -764,15 +776,17 @@ static int pp_expand_at(struct pp *pp, const struct token *t)
 	call = arena_alloc(pp->arena, sizeof(*call));
 	call->m = m;
 	call->caller = env;
+	/* the macros this token came from: expanding one of them again would
+	 * never end (arguments carry their caller's chain, so @f(@f(1)) is fine) */
+	for (const struct pp_env *e = env; e; e = e->caller)
+		if (e->m == m) {
+			diag_error(t->loc, "macro '@%s' expands to itself", m->name);
+			stand_in_zero(pp, t);
+			return 1;
+		}
 	if (m->params.n) {
 		if (pp_macro_args(pp, m, t, call)) {
-			/* reported: stand in a 0 so the parser does not cascade */
-			struct token *zero = arena_alloc(pp->arena, sizeof(*zero));
-
-			*zero = *t;
-			zero->kind = T_NUM;
-			zero->num = 0;
-			push_tokens(pp, zero, 1, NULL, t->loc);
+			stand_in_zero(pp, t);
 			return 1;
 		}
 	} else {
