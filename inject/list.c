@@ -111,12 +111,9 @@ static const char *list_line(struct session *s, struct sema_dprobe *sd)
 			continue;
 		line = arena_printf(&s->arena, "%s %s:%s", line, l->name, type_names[l->type]);
 	}
-#ifdef SEMA_HAVE_TVAR
 	if (sema_tvar_list(&s->prog, &sd->dp, &vars) > 0)
 		for (i = 0; i < vars.n; i++)
 			line = arena_printf(&s->arena, "%s %s", line, (const char *)vars.v[i]);
-#endif
-	(void)vars;
 	return line;
 }
 

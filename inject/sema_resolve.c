@@ -273,7 +273,9 @@ int sema_resolve_expr(struct sema *S, struct scope *sc, struct expr *e)
 	case E_ATVAR:
 	case E_DEFINED:
 	case E_ENTRY:
-		if (e->kind == E_CAST || e->kind == E_ENTRY)
+		/* @defined resolves its operand quietly and @entry as at entry,
+		 * both in sema_tvar; @cast's operand is an ordinary expression */
+		if (e->kind == E_CAST)
 			rc |= sema_resolve_expr(S, sc, e->left);
 		for (i = 0; i < e->comps.n; i++) {
 			struct component *c = e->comps.v[i];

@@ -17,12 +17,14 @@
 #include "tapset.h"
 #include "parse.h"
 #include "session.h"
+#include "syscall_tapset.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void push_dir(struct arena *a, struct ptrvec *out, const char *root,
 		     const char *prefix, const char *suffix)
@@ -131,11 +133,41 @@ static int parse_pass(struct session *s, const struct ptrvec *dirs, const char *
 	return failed ? -1 : count;
 }
 
+/* Tapsets generated from tables: syscalls.def becomes the syscall tapset
+ * (syscall_tapset.h). Named "DIR/syscalls.def.stp" in diagnostics. */
+static int parse_generated(struct session *s, const struct ptrvec *dirs)
+{
+	int i, count = 0;
+
+	for (i = 0; i < dirs->n; i++) {
+		const char *def = arena_printf(&s->arena, "%s/syscalls.def",
+					       (const char *)dirs->v[i]);
+		struct src_file *src;
+		struct file_ast *f;
+		const char *text;
+
+		if (access(def, R_OK))
+			continue;
+		text = syscall_tapset_source(&s->arena, def);
+		if (!text)
+			return -1;
+		src = src_file_from_string(arena_printf(&s->arena, "%s.stp", def), text);
+		src->is_library = 1;
+		f = parse_file(&s->prog, src, 1);
+		if (!f)
+			return -1;
+		f->is_library = 1;
+		ptrvec_push(&s->arena, &s->prog.files, f);
+		count++;
+	}
+	return count;
+}
+
 int tapset_parse_library(struct session *s)
 {
 	struct ptrvec roots = { 0 }, dirs = { 0 };
 	const char *env = getenv("GSTAP_TAPSET");
-	int i, nmacro, nscript;
+	int i, nmacro, nscript, ngen;
 
 	s->tapset_dir = env && *env ? env : arena_strdup(&s->arena, session_data_dir("tapsets"));
 	ptrvec_push(&s->arena, &roots, (void *)s->tapset_dir);
@@ -147,7 +179,8 @@ int tapset_parse_library(struct session *s)
 
 	nmacro = parse_pass(s, &dirs, ".stpm");
 	nscript = parse_pass(s, &dirs, ".stp");
-	if (nmacro < 0 || nscript < 0)
+	ngen = parse_generated(s, &dirs);
+	if (nmacro < 0 || nscript < 0 || ngen < 0)
 		return -1;
-	return nmacro + nscript;
+	return nmacro + nscript + ngen;
 }
