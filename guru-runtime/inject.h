@@ -3,8 +3,11 @@
  *
  * Lifecycle, for the module that includes it:
  *   stp_inject_init()                      module init, before any probe
- *   stp_inject_scenario(), stp_inject_rule_new(), setters, stp_inject_arm()
- *                                          process context (begin probe)
+ *   stp_inject_scenario(), stp_inject_rule_new(), setters
+ *                                          any context (begin probe)
+ *   stp_inject_arm()                       process context: resolves paths,
+ *                                          refuses root devices, starts the
+ *                                          deadline and lease timers
  *   hooks: stp_inject_task_bypass() then stp_inject_task_enter() per rule,
  *          stp_inject_task_return(), stp_inject_bio_complete(),
  *          stp_inject_bio_submit()         probe context
@@ -28,9 +31,15 @@ static void stp_inject_release_all(void)
 	stp_inject_release_held();
 }
 
+static int stp_inject_ready;
+
+/* Before any rule: any context. */
 static void stp_inject_init(void)
 {
+	if (stp_inject_ready)
+		return;
 	stp_inject_bio_init();
+	stp_inject_ready = 1;
 }
 
 /* The scenario's state line: scenario= armed= reason= armed_ms= (how long
@@ -55,6 +64,8 @@ static void stp_inject_exit(void)
 {
 	int i;
 
+	if (!stp_inject_ready)
+		return;
 	stp_inject_disarm(STP_INJECT_BY_UNLOAD);
 	if (stp_inject.timers_ready) {
 		hrtimer_cancel(&stp_inject.deadline_timer);

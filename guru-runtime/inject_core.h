@@ -104,6 +104,10 @@ struct stp_inject_rule {
 	dev_t exe_dev;
 	unsigned long exe_ino;
 	char path[STP_INJECT_PATHLEN];
+	/* named in probe context, resolved at arming (process context) */
+	char dev_path[STP_INJECT_PATHLEN];
+	char cgroup_path[STP_INJECT_PATHLEN];
+	char exe_path[STP_INJECT_PATHLEN];
 	int bio;			/* a bio rule (needs a device) */
 	unsigned int ops;		/* bio rules: STP_INJECT_OP_* */
 	u64 sector_first, sector_last;
@@ -156,6 +160,7 @@ static struct {
 	atomic64_t lease_until;		/* ktime_get_ns() */
 	struct hrtimer deadline_timer, lease_timer;
 	int timers_ready;
+	char error[128];		/* why arming failed, for the log */
 	struct stp_inject_rule rules[STP_INJECT_MAXRULES];
 } stp_inject;
 
@@ -232,49 +237,88 @@ static int stp_inject_is_root_device(dev_t dev)
 	return 0;
 }
 
-static int __maybe_unused stp_inject_match_device(int i, unsigned int major, unsigned int minor)
+/* Setters: any context (a begin probe runs with preemption off); paths
+ * are only copied here and resolved by stp_inject_arm(). */
+
+static int __maybe_unused stp_inject_match_device(int i, unsigned int major,
+						  unsigned int minor)
 {
 	struct stp_inject_rule *r = stp_inject_rule(i);
-	dev_t dev = MKDEV(major, minor);
 
 	if (!r)
 		return -EINVAL;
-	if (!stp_inject.allow_root_device && stp_inject_is_root_device(dev))
-		return -EPERM;
-	r->dev = dev;
+	r->dev = MKDEV(major, minor);
 	r->match |= STP_INJECT_M(DEVICE);
 	return 0;
 }
 
-static int __maybe_unused stp_inject_match_cgroup(int i, const char *path)
+static int __maybe_unused stp_inject_match_path_of(int i, char *dst, const char *path,
+						   unsigned int bit)
 {
 	struct stp_inject_rule *r = stp_inject_rule(i);
-	struct cgroup *cg;
 
-	if (!r)
+	if (!r || strscpy(dst, path, STP_INJECT_PATHLEN) < 0)
 		return -EINVAL;
-	cg = cgroup_get_from_path(path);
-	if (IS_ERR(cg))
-		return PTR_ERR(cg);
-	r->cgroup = cg;
-	r->match |= STP_INJECT_M(CGROUP);
+	r->match |= 1u << bit;
 	return 0;
 }
+#define stp_inject_match_device_path(i, p) \
+	stp_inject_match_path_of(i, stp_inject.rules[i].dev_path, p, STP_INJECT_M_BIT_DEVICE)
+#define stp_inject_match_cgroup(i, p) \
+	stp_inject_match_path_of(i, stp_inject.rules[i].cgroup_path, p, STP_INJECT_M_BIT_CGROUP)
+#define stp_inject_match_exe(i, p) \
+	stp_inject_match_path_of(i, stp_inject.rules[i].exe_path, p, STP_INJECT_M_BIT_EXE)
+#define stp_inject_match_file_prefix(i, p) \
+	stp_inject_match_path_of(i, stp_inject.rules[i].path, p, STP_INJECT_M_BIT_PATH)
 
-static int __maybe_unused stp_inject_match_exe(int i, const char *path)
+/* Resolution at arming: process context. Returns 0 or -errno with the
+ * reason in stp_inject.error. */
+static int stp_inject_resolve(struct stp_inject_rule *r)
 {
-	struct stp_inject_rule *r = stp_inject_rule(i);
 	struct path p;
+	struct cgroup *cg;
 
-	if (!r)
-		return -EINVAL;
-	if (kern_path(path, LOOKUP_FOLLOW, &p))
-		return -ENOENT;
-	r->exe_dev = d_inode(p.dentry)->i_sb->s_dev;
-	r->exe_ino = d_inode(p.dentry)->i_ino;
-	path_put(&p);
-	r->match |= STP_INJECT_M(EXE);
+	if (r->dev_path[0]) {
+		struct inode *ino;
+
+		if (kern_path(r->dev_path, LOOKUP_FOLLOW, &p))
+			goto nopath;
+		ino = d_inode(p.dentry);
+		r->dev = S_ISBLK(ino->i_mode) ? ino->i_rdev : 0;
+		path_put(&p);
+		if (!r->dev) {
+			scnprintf(stp_inject.error, sizeof(stp_inject.error),
+				  "rule '%s': '%s' is not a block device", r->name, r->dev_path);
+			return -ENOTBLK;
+		}
+	}
+	if ((r->match & STP_INJECT_M(DEVICE)) && !stp_inject.allow_root_device &&
+	    stp_inject_is_root_device(r->dev)) {
+		scnprintf(stp_inject.error, sizeof(stp_inject.error),
+			  "rule '%s': device %u:%u holds / or /boot (--allow-root-device)",
+			  r->name, MAJOR(r->dev), MINOR(r->dev));
+		return -EPERM;
+	}
+	if (r->cgroup_path[0]) {
+		cg = cgroup_get_from_path(r->cgroup_path);
+		if (IS_ERR(cg)) {
+			scnprintf(stp_inject.error, sizeof(stp_inject.error),
+				  "rule '%s': no cgroup '%s'", r->name, r->cgroup_path);
+			return PTR_ERR(cg);
+		}
+		r->cgroup = cg;
+	}
+	if (r->exe_path[0]) {
+		if (kern_path(r->exe_path, LOOKUP_FOLLOW, &p))
+			goto nopath;
+		r->exe_dev = d_inode(p.dentry)->i_sb->s_dev;
+		r->exe_ino = d_inode(p.dentry)->i_ino;
+		path_put(&p);
+	}
 	return 0;
+nopath:
+	scnprintf(stp_inject.error, sizeof(stp_inject.error), "rule '%s': no such path", r->name);
+	return -ENOENT;
 }
 
 /* Matching, in any context: 'current' is only meaningful for task hooks. */
@@ -441,11 +485,24 @@ static enum hrtimer_restart stp_inject_deadline_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/* The lease is our own (test modules) or, in a gstap module, guru-run's:
+ * the runtime's stp_lease_deadline in jiffies, 0 until first renewed. */
+static int stp_inject_lease_lapsed(void)
+{
+#ifdef STP_INJECT_RUNTIME_LEASE
+	unsigned long d = READ_ONCE(stp_lease_deadline);
+
+	return d && time_after(jiffies, d);
+#else
+	return (s64)(ktime_get_ns() - atomic64_read(&stp_inject.lease_until)) > 0;
+#endif
+}
+
 static enum hrtimer_restart stp_inject_lease_fn(struct hrtimer *t)
 {
 	if (!atomic_read(&stp_inject.armed))
 		return HRTIMER_NORESTART;
-	if ((s64)(ktime_get_ns() - atomic64_read(&stp_inject.lease_until)) > 0) {
+	if (stp_inject_lease_lapsed()) {
 		stp_inject_disarm(STP_INJECT_BY_LEASE);
 		return HRTIMER_NORESTART;
 	}
@@ -459,16 +516,26 @@ static void __maybe_unused stp_inject_lease_renew(void)
 	atomic64_set(&stp_inject.lease_until, ktime_get_ns() + stp_inject.lease_ns);
 }
 
+/* Process context. Returns 0 or -errno (reason in stp_inject.error). */
 static int stp_inject_arm(void)
 {
 	int i;
 
 	for (i = 0; i < STP_INJECT_MAXRULES; i++) {
 		struct stp_inject_rule *r = &stp_inject.rules[i];
+		int rc;
 
+		if (!r->used)
+			continue;
 		/* a bio rule must name its device: refuse to touch them all */
-		if (r->used && r->bio && !(r->match & STP_INJECT_M(DEVICE)))
+		if (r->bio && !(r->match & STP_INJECT_M(DEVICE))) {
+			scnprintf(stp_inject.error, sizeof(stp_inject.error),
+				  "rule '%s': a bio rule needs a device", r->name);
 			return -EINVAL;
+		}
+		rc = stp_inject_resolve(r);
+		if (rc)
+			return rc;
 	}
 	if (!stp_inject.deadline_ns)
 		stp_inject.deadline_ns = STP_INJECT_DEADLINE_MS * NSEC_PER_MSEC;
@@ -484,6 +551,9 @@ static int stp_inject_arm(void)
 	atomic_set(&stp_inject.armed, 1);
 	hrtimer_start(&stp_inject.deadline_timer, ns_to_ktime(stp_inject.deadline_ns),
 		      HRTIMER_MODE_REL_SOFT);
+#ifdef STP_INJECT_RUNTIME_LEASE
+	stp_inject.lease_ns = 1;	/* watched: guru-run renews it */
+#endif
 	if (stp_inject.lease_ns)
 		hrtimer_start(&stp_inject.lease_timer,
 			      ms_to_ktime(STP_INJECT_LEASE_CHECK_MS), HRTIMER_MODE_REL_SOFT);

@@ -24,6 +24,20 @@
 #include "probe_tracepoint.h"
 #include "probe_uprobe.h"
 
+/* Hooks a library's top-level embedded C may define (tapsets/inject.stp
+ * does): after the begin probes, in process context (non-zero fails the
+ * start: nothing is armed); around the disarming of the probes at shutdown
+ * (process context). */
+#ifndef STP_AFTER_BEGIN_HOOK
+#define STP_AFTER_BEGIN_HOOK() 0
+#endif
+#ifndef STP_BEFORE_DISARM_HOOK
+#define STP_BEFORE_DISARM_HOOK() do { } while (0)
+#endif
+#ifndef STP_AFTER_DISARM_HOOK
+#define STP_AFTER_DISARM_HOOK() do { } while (0)
+#endif
+
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("gstap script " STP_MODULE_NAME);
 
@@ -111,7 +125,7 @@ static int stp_start(void)
 	}
 	stp_run_session_probes(STP_PK_BEGIN);
 	if (atomic_read(&stp_state) == STP_STATE_STARTING) {
-		if (stp_arm_all()) {
+		if (STP_AFTER_BEGIN_HOOK() || stp_arm_all()) {
 			atomic_inc(&stp_error_count);
 			atomic_set(&stp_state, STP_STATE_ERROR);
 			stp_exit();
@@ -132,7 +146,9 @@ static void stp_shutdown_fn(struct work_struct *w)
 		mutex_unlock(&stp_session_mutex);
 		return;
 	}
+	STP_BEFORE_DISARM_HOOK();
 	stp_disarm_all();
+	STP_AFTER_DISARM_HOOK();
 	if (atomic_read(&stp_state) == STP_STATE_ERROR)
 		stp_run_session_probes(STP_PK_ERROR);
 	else if (atomic_read(&stp_state) == STP_STATE_STOPPING)

@@ -60,7 +60,7 @@ wait $W
 echo "RESULT unload rc=$? $(cat /tmp/w2) t0=$T0 t1=$T1"
 echo "RESULT unloadverify $(inj_verify -r /dev/nullb0 3000 0x22)"
 
-insmod /mod/inject_testmod.ko hook=bio_submit dev=$NULLB ops=1 action=error sector_first=800 sector_last=815
+insmod /mod/inject_testmod.ko hook=bio_submit dev=/dev/nullb0 ops=1 action=error sector_first=800 sector_last=815
 echo "RESULT flaky0 $(inj_lat -n 100 -s 1 /dev/nullb0)"
 dd if=/dev/nullb0 of=/dev/null bs=4096 skip=100 count=1 iflag=direct 2>/dev/null && echo "RESULT flakydd rc=0" || echo "RESULT flakydd rc=1"
 dd if=/dev/nullb0 of=/dev/null bs=4096 skip=99 count=1 iflag=direct 2>/dev/null && echo "RESULT flakyok rc=0" || echo "RESULT flakyok rc=1"

@@ -157,7 +157,7 @@ static int tm_setup_rule(void)
 		r->match |= STP_INJECT_M(COMM);
 	}
 	if (*cgroup) {
-		rc = stp_inject_match_cgroup(0, cgroup);
+		rc = stp_inject_match_cgroup(0, cgroup);	/* resolved at arming */
 		if (rc)
 			return rc;
 	}
@@ -171,9 +171,12 @@ static int tm_setup_rule(void)
 
 		r->bio = 1;
 		r->ops = ops;
-		if (sscanf(dev, "%u:%u", &maj, &min) != 2)
-			return -EINVAL;
-		rc = stp_inject_match_device(0, maj, min);
+		if (dev[0] == '/')
+			rc = stp_inject_match_device_path(0, dev);
+		else if (sscanf(dev, "%u:%u", &maj, &min) == 2)
+			rc = stp_inject_match_device(0, maj, min);
+		else
+			rc = -EINVAL;
 		if (rc)
 			return rc;
 	}
@@ -249,8 +252,11 @@ static int __init tm_init(void)
 	rc = tm_setup_rule();
 	if (!rc)
 		rc = tm_register();
-	if (!rc)
+	if (!rc) {
 		rc = stp_inject_arm();
+		if (rc)
+			pr_info("inject_testmod: %s\n", stp_inject.error);
+	}
 	if (rc) {
 		tm_unregister();
 		stp_inject_exit();
