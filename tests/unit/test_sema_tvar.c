@@ -131,7 +131,8 @@ static void setup(void)
 	prog.arena = &arena;
 	prog.target = &target;
 	btf_register(RELEASE, NULL, fake_kernel());
-	src = src_file_from_string("t.stp", "probe x { }\n");
+	if (!src)	/* one for the whole run: src_files are never freed */
+		src = src_file_from_string("t.stp", "probe x { }\n");
 	diag_reset();
 	diag_text = NULL;
 	diag_file = open_memstream(&diag_text, &diag_len);
