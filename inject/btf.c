@@ -599,9 +599,15 @@ int btf_find_type_spelled(const struct btf *btf, const char *spelling)
 			id = btf_find_type(btf, spelling, BTF_KIND_FWD);
 		return id;
 	}
+	/* a bare name: a typedef, a base type, or (as stap allows) a struct or
+	 * union tag without its keyword */
 	id = btf_find_type(btf, spelling, BTF_KIND_TYPEDEF);
 	if (id < 0)
 		id = btf_find_type(btf, spelling, BTF_KIND_INT);
+	if (id < 0)
+		id = btf_find_type(btf, spelling, BTF_KIND_STRUCT);
+	if (id < 0)
+		id = btf_find_type(btf, spelling, BTF_KIND_UNION);
 	return id;
 }
 

@@ -53,8 +53,8 @@ int btf_skip_cv(const struct btf *btf, int id);
 int btf_find_func(const struct btf *btf, const char *name);
 /* A named struct/union/typedef/enum of the given BTF_KIND_*, or -1. */
 int btf_find_type(const struct btf *btf, const char *name, int kind);
-/* Resolve "struct T", "union T", "enum T" or a typedef name to a type id,
- * or -1. */
+/* Resolve "struct T", "union T", "enum T", a typedef or base type name, or
+ * a bare struct/union tag to a type id, or -1. */
 int btf_find_type_spelled(const struct btf *btf, const char *spelling);
 /* C spelling of a type as stap's -L shows it: "struct file*", "char*",
  * "size_t", "int[16]", "void". */

@@ -323,6 +323,8 @@ START_TEST(type_queries_and_spelling)
 	ck_assert_int_gt(btf_find_type_spelled(b, "enum e"), 0);
 	ck_assert_int_gt(btf_find_type_spelled(b, "int"), 0);
 	ck_assert_int_eq(btf_find_type_spelled(b, "struct nosuch"), -1);
+	ck_assert_int_eq(btf_find_type_spelled(b, "s"), s);	/* a bare tag */
+	ck_assert_int_eq(btf_find_type_spelled(b, "nosuch"), -1);
 	ck_assert_int_eq(btf_type_size(b, s), 32);
 	ck_assert_int_eq(btf_type_size(b, 0), -1);
 	ck_assert(btf_type_is_signed(b, btf_find_type_spelled(b, "int")));
