@@ -200,6 +200,8 @@ struct foreach {
 	struct expr *array;		/* E_VAR naming the array */
 	int sort_column;		/* 0 none, 1..n key column, -1 value */
 	int sort_dir;			/* +1 ascending, -1 descending */
+	enum statop sort_stat;		/* foreach (k in a @sum-): what a value sort
+					 * of statistics sorts by; STAT_COUNT default */
 	struct expr *limit;		/* or NULL */
 	struct ptrvec slice;		/* foreach (... in a[k, *]): struct expr * keys */
 };

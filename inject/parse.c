@@ -14,7 +14,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define LOOKAHEAD 8
+#define LOOKAHEAD 64	/* tokens the parser may peek at (probe-point braces) */
 
 struct parser {
 	struct program *prog;
@@ -200,7 +200,7 @@ static const struct {
 
 /* Names of @-operators that take plain arguments (E_CALL named "@x"). */
 static const char *const at_calls[] = {
-	"const", "kderef", "uderef", "kregister", "uregister", NULL,
+	"const", "kderef", "uderef", "kregister", "uregister", "perf", NULL,
 };
 
 static int is_lvalue(const struct expr *e)
@@ -343,9 +343,11 @@ static struct expr *parse_target(struct parser *p)
 /* atop -> '@cast' '(' expr ',' STR [',' STR] ')' components
  *       | '@var' '(' STR [',' STR] ')' components
  *       | ('@defined' | '@entry' | '@probewrite') '(' expr ')'
- *       | statop '(' expr ')' | '@hist_linear' '(' expr ',' expr ',' expr ',' expr ')'
- *         [ '[' expr ']' ]
- *       | ('@const' | '@kderef' | ...) args */
+ *       | statop '(' expr ')' | '@variance' '(' expr [',' expr] ')'
+ *       | '@hist_linear' '(' expr ',' expr ',' expr ',' expr ')' [ '[' expr ']' ]
+ *       | '@hist_log' '(' expr ')' [ '[' expr ']' ]
+ *       | ('@const' | '@kderef' | '@uderef' | '@kregister' | '@uregister'
+ *          | '@perf') args */
 static struct expr *parse_at(struct parser *p)
 {
 	const struct token *t = next(p);
@@ -400,6 +402,9 @@ static struct expr *parse_at(struct parser *p)
 				expect(p, T_COMMA);
 				ptrvec_push(p->a, &e->args, parse_expr(p));
 			}
+		} else if (e->statop == STAT_VARIANCE && accept(p, T_COMMA)) {
+			/* @variance(s, bit_shift) */
+			ptrvec_push(p->a, &e->args, parse_expr(p));
 		}
 		expect_close(p, T_RPAREN, open, T_LPAREN);
 		if ((e->statop == STAT_HIST_LOG || e->statop == STAT_HIST_LINEAR) &&
@@ -698,8 +703,8 @@ static int parse_sort(struct parser *p, struct foreach *fe, int column, struct l
 }
 
 /* foreach -> FOREACH '(' [NAME [sort] '='] (NAME [sort] | '[' NAME [sort]
- *            (',' NAME [sort])* ']') IN NAME ['[' key (',' key)* ']'] [sort]
- *            [LIMIT expr] ')' stmt */
+ *            (',' NAME [sort])* ']') IN NAME ['[' key (',' key)* ']']
+ *            [[statop] sort] [LIMIT expr] ')' stmt */
 static struct stmt *parse_foreach(struct parser *p)
 {
 	struct stmt *s = new_stmt(p, S_FOREACH, next(p)->loc);
@@ -733,7 +738,26 @@ static struct stmt *parse_foreach(struct parser *p)
 	fe->array->name = expect_ident(p, "an array name after 'in'");
 	if (peek_kind(p) == T_LBRACKET)
 		parse_keys(p, &fe->slice);
-	parse_sort(p, fe, -1, &sort_loc);
+	if (peek_kind(p) == T_AT) {
+		const struct token *t = peek(p);
+		size_t i;
+
+		for (i = 0; i < 6; i++)	/* @count .. @variance, not the histograms */
+			if ((size_t)t->loc.len == strlen(statops[i].name) + 1 &&
+			    !memcmp(t->text + 1, statops[i].name, (size_t)t->loc.len - 1))
+				break;
+		if (i == 6)
+			error_at(p, t->loc, "expected a statistics operator (@count, @sum, "
+				 "@min, @max, @avg, @variance) to sort by but found %s",
+				 describe(p, t));
+		next(p);
+		fe->sort_stat = statops[i].op;
+		if (!parse_sort(p, fe, -1, &sort_loc))
+			error_at(p, peek(p)->loc, "expected '+' or '-' after '@%s' but found %s",
+				 statops[i].name, describe(p, peek(p)));
+	} else {
+		parse_sort(p, fe, -1, &sort_loc);
+	}
 	(void)value_sort;
 	if (accept(p, K_LIMIT))
 		fe->limit = parse_expr(p);
@@ -922,53 +946,157 @@ static const char *parse_pp_name(struct parser *p)
 	return arena_strndup(p->a, buf, n);
 }
 
-/* probe_point -> component ('.' component)* ['?' | '!'] [IF '(' expr ')']
- * component -> name ['(' (STR | ['-'] NUM) ')'] */
-static struct probe_point *parse_probe_point(struct parser *p)
+/* Is the '{' here a whole-component alternative list that needs more than
+ * names ({trace("a")!, trace("b")}, {function("f").call, ...})? Those are
+ * expanded here; plain {a,b} stays in the component name for pass 2. */
+static int brace_is_complex(struct parser *p)
 {
-	struct probe_point *pp = ARENA_NEW(p->a, struct probe_point);
+	int i, depth = 0;
 
-	pp->loc = peek(p)->loc;
-	do {
-		struct pp_component *c = ARENA_NEW(p->a, struct pp_component);
+	for (i = 0; i < LOOKAHEAD; i++) {
+		enum tok k = peek_at(p, i)->kind;
 
-		c->loc = peek(p)->loc;
-		c->name = parse_pp_name(p);
-		if (peek_kind(p) == T_LPAREN) {
-			struct loc open = next(p)->loc;
-			int neg = accept(p, T_MINUS);
+		if (k == T_LBRACE)
+			depth++;
+		else if (k == T_RBRACE && --depth == 0)
+			return 0;
+		else if (k == T_LPAREN || k == T_DOT || k == T_BANG || k == T_QUESTION ||
+			 k == T_EOF)
+			return 1;
+	}
+	return 1;
+}
 
-			if (peek_kind(p) == T_NUM) {
-				c->arg_kind = PPARG_NUM;
-				c->num = next(p)->num;
-				if (neg)	/* wraps like the lexer: no signed overflow */
-					c->num = (int64_t)(0 - (uint64_t)c->num);
-			} else if (peek_kind(p) == T_STR && !neg) {
-				c->arg_kind = PPARG_STR;
-				c->str = parse_string(p)->str;
-			} else {
-				error_at(p, peek(p)->loc, "expected a string or a number as the "
-					 "argument of '%s' but found %s", c->name,
-					 describe(p, peek(p)));
-			}
-			expect_close(p, T_RPAREN, open, T_LPAREN);
+/* component -> name ['(' (STR | ['-'] NUM) ')'] */
+static struct pp_component *parse_pp_component(struct parser *p)
+{
+	struct pp_component *c = ARENA_NEW(p->a, struct pp_component);
+
+	c->loc = peek(p)->loc;
+	c->name = parse_pp_name(p);
+	if (peek_kind(p) == T_LPAREN) {
+		struct loc open = next(p)->loc;
+		int neg = accept(p, T_MINUS);
+
+		if (peek_kind(p) == T_NUM) {
+			c->arg_kind = PPARG_NUM;
+			c->num = next(p)->num;
+			if (neg)	/* wraps like the lexer: no signed overflow */
+				c->num = (int64_t)(0 - (uint64_t)c->num);
+		} else if (peek_kind(p) == T_STR && !neg) {
+			c->arg_kind = PPARG_STR;
+			c->str = parse_string(p)->str;
+		} else {
+			error_at(p, peek(p)->loc, "expected a string or a number as the "
+				 "argument of '%s' but found %s", c->name, describe(p, peek(p)));
 		}
-		ptrvec_push(p->a, &pp->comps, c);
-	} while (accept(p, T_DOT));
+		expect_close(p, T_RPAREN, open, T_LPAREN);
+	}
+	return c;
+}
+
+/* flags -> ['!' | '?'] */
+static void parse_pp_flags(struct parser *p, int *optional, int *sufficient)
+{
 	if (accept(p, T_BANG))
-		pp->optional = pp->sufficient = 1;
+		*optional = *sufficient = 1;
 	else if (accept(p, T_QUESTION))
-		pp->optional = 1;
+		*optional = 1;
+}
+
+static void parse_pp_path(struct parser *p, struct ptrvec *out);
+
+/* alternatives -> '{' path flags (',' path flags)* '}' ['.' path]
+ * Appends prefix x each alternative x each suffix to out. */
+static void parse_pp_alternatives(struct parser *p, const struct ptrvec *prefix,
+				  struct loc loc, struct ptrvec *out)
+{
+	struct loc open = next(p)->loc;
+	struct ptrvec alts = { 0 }, suffixes = { 0 };
+	int i, j, k;
+
+	do {
+		int from = alts.n, opt = 0, suf = 0;
+
+		parse_pp_path(p, &alts);
+		parse_pp_flags(p, &opt, &suf);
+		for (i = from; i < alts.n; i++) {
+			struct probe_point *a = alts.v[i];
+
+			a->optional |= opt;
+			a->sufficient |= suf;
+		}
+	} while (accept(p, T_COMMA));
+	expect_close(p, T_RBRACE, open, T_LBRACE);
+	if (accept(p, T_DOT))
+		parse_pp_path(p, &suffixes);
+	else
+		ptrvec_push(p->a, &suffixes, ARENA_NEW(p->a, struct probe_point));
+	for (i = 0; i < alts.n; i++)
+		for (j = 0; j < suffixes.n; j++) {
+			const struct probe_point *a = alts.v[i], *sx = suffixes.v[j];
+			struct probe_point *pp = ARENA_NEW(p->a, struct probe_point);
+
+			pp->loc = loc;
+			for (k = 0; k < prefix->n; k++)
+				ptrvec_push(p->a, &pp->comps, prefix->v[k]);
+			for (k = 0; k < a->comps.n; k++)
+				ptrvec_push(p->a, &pp->comps, a->comps.v[k]);
+			for (k = 0; k < sx->comps.n; k++)
+				ptrvec_push(p->a, &pp->comps, sx->comps.v[k]);
+			pp->optional = a->optional | sx->optional;
+			pp->sufficient = a->sufficient | sx->sufficient;
+			ptrvec_push(p->a, out, pp);
+		}
+}
+
+/* path -> component ('.' component)* ['.' alternatives]
+ * One probe point, or several when a component is a complex alternative. */
+static void parse_pp_path(struct parser *p, struct ptrvec *out)
+{
+	struct ptrvec comps = { 0 };
+	struct loc loc = peek(p)->loc;
+	struct probe_point *pp;
+
+	for (;;) {
+		if (peek_kind(p) == T_LBRACE && brace_is_complex(p)) {
+			parse_pp_alternatives(p, &comps, loc, out);
+			return;
+		}
+		ptrvec_push(p->a, &comps, parse_pp_component(p));
+		if (!accept(p, T_DOT))
+			break;
+	}
+	pp = ARENA_NEW(p->a, struct probe_point);
+	pp->loc = loc;
+	pp->comps = comps;
+	ptrvec_push(p->a, out, pp);
+}
+
+/* probe_point -> path ['?' | '!'] [IF '(' expr ')'] */
+static void parse_probe_point(struct parser *p, struct ptrvec *out)
+{
+	int from = out->n, opt = 0, suf = 0, i;
+	struct expr *cond = NULL;
+
+	parse_pp_path(p, out);
+	parse_pp_flags(p, &opt, &suf);
 	if (accept(p, K_IF))
-		pp->condition = parse_cond(p);
-	return pp;
+		cond = parse_cond(p);
+	for (i = from; i < out->n; i++) {
+		struct probe_point *pp = out->v[i];
+
+		pp->optional |= opt;
+		pp->sufficient |= suf;
+		pp->condition = cond;
+	}
 }
 
 /* pp_list -> probe_point (',' probe_point)* */
 static void parse_pp_list(struct parser *p, struct ptrvec *out)
 {
 	do
-		ptrvec_push(p->a, out, parse_probe_point(p));
+		parse_probe_point(p, out);
 	while (accept(p, T_COMMA));
 }
 

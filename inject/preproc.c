@@ -551,7 +551,7 @@ static int is_builtin_at(const char *name)
 	static const char *const builtins[] = {
 		"cast", "var", "defined", "entry", "probewrite", "count", "sum", "min",
 		"max", "avg", "variance", "hist_log", "hist_linear", "const", "kderef",
-		"uderef", "kregister", "uregister", NULL,
+		"uderef", "kregister", "uregister", "perf", NULL,
 	};
 	int i;
 

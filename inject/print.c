@@ -294,6 +294,8 @@ static void print_foreach(FILE *out, const struct foreach *fe)
 		print_list(out, &fe->slice);
 		fputc(']', out);
 	}
+	if (fe->sort_stat != STAT_COUNT)
+		fprintf(out, " %s", statop_spelling[fe->sort_stat]);
 	if (fe->sort_column < 0)
 		fputc(fe->sort_dir > 0 ? '+' : '-', out);
 	if (fe->limit) {

@@ -392,6 +392,34 @@ START_TEST(probe_points)
 }
 END_TEST
 
+START_TEST(complex_alternatives_expand)
+{
+	struct file_ast *f = parse("probe k.{trace(\"a\")!, f(\"b\").call}.x?, y { }\n"
+				   "global a\nprobe end { foreach (k in a @max- limit 1) { } }");
+	struct probe *p = f->probes.v[0];
+	struct probe_point *pp;
+	struct stmt *s;
+
+	ck_assert_int_eq(p->points.n, 3);
+	pp = p->points.v[0];
+	ck_assert_int_eq(pp->comps.n, 3);
+	ck_assert_str_eq(((struct pp_component *)pp->comps.v[1])->str, "a");
+	ck_assert_str_eq(((struct pp_component *)pp->comps.v[2])->name, "x");
+	ck_assert(pp->sufficient && pp->optional);
+	pp = p->points.v[1];
+	ck_assert_int_eq(pp->comps.n, 4);
+	ck_assert_str_eq(((struct pp_component *)pp->comps.v[2])->name, "call");
+	ck_assert(pp->optional && !pp->sufficient);
+	pp = p->points.v[2];
+	ck_assert(!pp->optional);
+	p = f->probes.v[1];
+	s = p->body->body.v[0];
+	ck_assert_int_eq(s->fe->sort_stat, STAT_MAX);
+	ck_assert_int_eq(s->fe->sort_column, -1);
+	ck_assert_int_eq(s->fe->sort_dir, -1);
+}
+END_TEST
+
 START_TEST(brace_after_name_is_a_body)
 {
 	struct file_ast *f = parse("probe begin{a = 1} probe end{exit()}");
@@ -522,6 +550,7 @@ Suite *parse_suite(void)
 	tcase_add_test(tc, foreach_value_sort);
 	tcase_add_test(tc, globals_and_functions);
 	tcase_add_test(tc, probe_points);
+	tcase_add_test(tc, complex_alternatives_expand);
 	tcase_add_test(tc, brace_after_name_is_a_body);
 	tcase_add_test(tc, conditionals_follow_the_target);
 	tcase_add_test(tc, conditional_errors);
