@@ -25,6 +25,8 @@ static const char *tname(enum type t)
 	return type_names[t];
 }
 
+static const char *escaped(struct tctx *t, const char *str);
+
 static int once(struct tctx *t, const void *what)
 {
 	int i;
@@ -69,7 +71,9 @@ static enum type infer(struct tctx *t, struct expr *e, enum type want);
 static enum type settle(struct tctx *t, struct expr *e, enum type ty, enum type want)
 {
 	e->type = ty;
-	if (t->report && want != TY_UNKNOWN && ty != TY_UNKNOWN && ty != want) {
+	/* a variable's conflict was reported by unify(), with its note */
+	if (t->report && want != TY_UNKNOWN && ty != TY_UNKNOWN && ty != want &&
+	    e->kind != E_VAR && e->kind != E_INDEX) {
 		if (ty == TY_VOID)
 			diag_error(e->loc, "%s returns no value",
 				   e->kind == E_CALL ? quoted(t, "function", e->name)
@@ -144,19 +148,40 @@ static void infer_format(struct tctx *t, struct expr *e, int first)
 	if (n < 0) {
 		if (t->report)
 			diag_error(fmt->loc, "invalid conversion at offset %d of format \"%s\"", bad,
-				   fmt->str);
+				   escaped(t, fmt->str));
 		return;
 	}
 	if (n != e->args.n - first - 1) {
 		if (t->report)
 			diag_error(e->loc, "format \"%s\" takes %d argument%s, but '%s' has %d",
-				   fmt->str, n, n == 1 ? "" : "s", e->name, e->args.n - first - 1);
+				   escaped(t, fmt->str), n, n == 1 ? "" : "s", e->name,
+				   e->args.n - first - 1);
 		for (i = first + 1; i < e->args.n; i++)
 			infer(t, e->args.v[i], TY_UNKNOWN);
 		return;
 	}
 	for (i = 0; i < n && i < 64; i++)
 		infer(t, e->args.v[first + 1 + i], types[i]);
+}
+
+/* A format string as it would be written in the script, for messages. */
+static const char *escaped(struct tctx *t, const char *str)
+{
+	char *out = arena_alloc(t->S->a, strlen(str) * 2 + 1), *q = out;
+
+	for (; *str; str++) {
+		const char *esc = *str == '\n' ? "\\n" : *str == '\t' ? "\\t"
+				: *str == '"' ? "\\\"" : *str == '\\' ? "\\\\" : NULL;
+
+		if (esc) {
+			strcpy(q, esc);
+			q += 2;
+		} else {
+			*q++ = *str;
+		}
+	}
+	*q = 0;
+	return out;
 }
 
 static enum type infer_builtin(struct tctx *t, struct expr *e, const struct builtin *b)
@@ -227,7 +252,10 @@ static enum type infer_call(struct tctx *t, struct expr *e, enum type want)
 	}
 	for (i = 0; i < e->args.n && i < f->params.n; i++) {
 		struct sym *p = f->params.v[i];
-		enum type at = infer(t, e->args.v[i], p->type);
+		enum type at = infer(t, e->args.v[i], TY_UNKNOWN);
+
+		if (at == TY_UNKNOWN)
+			at = infer(t, e->args.v[i], p->type);
 
 		unify(t, &p->type, &p->type_loc, at, ((struct expr *)e->args.v[i])->loc,
 		      quoted(t, "parameter", p->name));
@@ -505,7 +533,10 @@ static void infer_stmt(struct tctx *t, struct stmt *s)
 		}
 		if (s->expr) {
 			struct func *f = t->func;
-			enum type ty = infer(t, s->expr, f->ret_type);
+			enum type ty = infer(t, s->expr, TY_UNKNOWN);
+
+			if (ty == TY_UNKNOWN)
+				ty = infer(t, s->expr, f->ret_type);
 
 			unify(t, &f->ret_type, &f->ret_type_loc, ty, s->expr->loc,
 			      quoted(t, "the return value of", f->name));
