@@ -135,5 +135,27 @@ else
 	echo "conformance: skipped, no $stap_tapset (install systemtap)"
 fi
 
+# Conformance, part 2: stap's example scripts parse. Their $1.. are script
+# arguments, numbers or probe points: try both kinds. The band-aid template
+# is a fill-in-the-blanks file ({...}) and does not parse with stap either.
+stap_examples=${STAP_EXAMPLES:-/usr/share/systemtap/examples}
+if [ -d "$stap_tapset" ] && [ -d "$stap_examples" ]; then
+	nex=0
+	exfail=0
+	for f in $(find "$stap_examples" -name '*.stp' ! -name 'security-bandaid-template.stp' | sort); do
+		nex=$((nex + 1))
+		for args in "1 2 3 4 5 6 7 8 9" "begin begin begin begin begin" \
+			    "begin 1 1 1 1 1" "begin begin 1 1 1 1"; do
+			# shellcheck disable=SC2086
+			GSTAP_TAPSET=$tmp/lib "$GSTAP" -p1 "$f" $args >/dev/null 2>"$tmp/err" &&
+				continue 2
+		done
+		exfail=$((exfail + 1))
+		bad "examples: $f"; head -n 3 "$tmp/err"
+	done
+	[ $exfail -eq 0 ] && ok
+	echo "examples: $((nex - exfail)) of $nex scripts of $stap_examples parse"
+fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
