@@ -78,34 +78,46 @@ static inline int64_t stp_shr(int64_t x, int64_t n)
  * Reads of kernel and user memory for the conversion tapsets. They return
  * 0, or -EFAULT with the faulting address in *fault.
  */
-static __maybe_unused int stp_kread_str(char *dst, unsigned long addr, size_t maxlen)
+/*
+ * strncpy_from_kernel_nofault and strncpy_from_user_nofault are not
+ * exported to modules (6.1): copy page by page with the exported
+ * copy_from_{kernel,user}_nofault and stop at the NUL. Bytes after the NUL
+ * in the same page are read too; a page is mapped or not as a whole.
+ */
+static __maybe_unused int stp_read_str_nofault(char *dst, unsigned long addr, size_t maxlen,
+					       int user)
 {
-	long n;
+	size_t n = 0;
 
 	if (maxlen > MAXSTRINGLEN)
 		maxlen = MAXSTRINGLEN;
-	n = strncpy_from_kernel_nofault(dst, (const void *)addr, maxlen);
-	if (n < 0) {
-		dst[0] = '\0';
-		return -EFAULT;
+	while (n + 1 < maxlen) {
+		size_t chunk = min_t(size_t, maxlen - 1 - n,
+				     PAGE_SIZE - ((addr + n) & (PAGE_SIZE - 1)));
+		long err = user ? copy_from_user_nofault(dst + n,
+							 (const void __user *)(addr + n), chunk)
+				: copy_from_kernel_nofault(dst + n, (const void *)(addr + n), chunk);
+
+		if (err) {
+			dst[0] = '\0';
+			return -EFAULT;
+		}
+		if (memchr(dst + n, '\0', chunk))
+			return 0;
+		n += chunk;
 	}
 	dst[maxlen - 1] = '\0';
 	return 0;
 }
 
+static __maybe_unused int stp_kread_str(char *dst, unsigned long addr, size_t maxlen)
+{
+	return stp_read_str_nofault(dst, addr, maxlen, 0);
+}
+
 static __maybe_unused int stp_uread_str(char *dst, unsigned long addr, size_t maxlen)
 {
-	long n;
-
-	if (maxlen > MAXSTRINGLEN)
-		maxlen = MAXSTRINGLEN;
-	n = strncpy_from_user_nofault(dst, (const void __user *)addr, maxlen);
-	if (n < 0) {
-		dst[0] = '\0';
-		return -EFAULT;
-	}
-	dst[maxlen - 1] = '\0';
-	return 0;
+	return stp_read_str_nofault(dst, addr, maxlen, 1);
 }
 
 static inline int stp_kread(void *dst, unsigned long addr, size_t size)
