@@ -902,7 +902,7 @@ struct scenario *scn_check(struct scn_ctx *c, const struct raw_scenario *raw)
 	if (check_safety(&k, raw->safety))
 		bad = 1;
 
-	if (raw->rules_count && raw->phases_count) {
+	if (scn_has(c, "rules") && scn_has(c, "phases")) {
 		scn_error(c, "phases", 1, -1,
 			  "a scenario has 'rules' or 'phases', not both (put the rules in a phase)");
 		return NULL;

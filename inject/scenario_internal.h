@@ -86,6 +86,9 @@ struct scn_ctx {
  * node's when PATH is absent (a missing key: its mapping). */
 struct loc scn_loc(const struct scn_ctx *c, const char *path, int key);
 
+/* Is there a node at PATH (an empty list counts)? */
+int scn_has(const struct scn_ctx *c, const char *path);
+
 /* diag_error at PATH: "PATH: message". 'offset' moves the caret into a
  * scalar (units_err.offset), -1 for none. */
 void scn_error(const struct scn_ctx *c, const char *path, int key, int offset,

@@ -230,6 +230,11 @@ static const struct scn_node_loc *find_loc_or_parent(const struct scn_ctx *c, co
 	return l;
 }
 
+int scn_has(const struct scn_ctx *c, const char *path)
+{
+	return find_loc(c, path) != NULL;
+}
+
 struct loc scn_loc(const struct scn_ctx *c, const char *path, int key)
 {
 	const struct scn_node_loc *l = find_loc_or_parent(c, path);
@@ -413,6 +418,44 @@ static const cyaml_schema_field_t *fields_at(const char *path)
 	return f;
 }
 
+/* Edit distance, for "did you mean" (keys are short). */
+static int distance(const char *a, const char *b)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b), i, j;
+	int d[32][32];
+
+	if (la > 30 || lb > 30)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+
+			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+	return d[la][lb];
+}
+
+static const char *closest_key(const cyaml_schema_field_t *f, const char *key)
+{
+	const char *best = NULL;
+	int bd = 3;
+
+	for (; f && f->key; f++) {
+		int d = distance(f->key, key);
+
+		if (d < bd) {
+			bd = d;
+			best = f->key;
+		}
+	}
+	return best;
+}
+
 static const char *keys_list(struct arena *a, const cyaml_schema_field_t *f)
 {
 	char *s = arena_strdup(a, "");
@@ -451,10 +494,14 @@ static void report_cyaml(struct scn_ctx *c, const char *log)
 		char *kpath = *path ? arena_printf(c->a, "%s.%s", path, key) : (char *)key;
 		const cyaml_schema_field_t *f = fields_at(path);
 
+		const char *near = closest_key(f, key);
+
 		scn_error(c, kpath, 1, -1, "unknown key '%s'", key);
-		if (f)
-			diag_note(scn_loc(c, kpath, 1), "%s %s takes %s", *path ? "here" : "a scenario",
-				  *path ? path : "", keys_list(c->a, f));
+		if (near)
+			diag_note(scn_loc(c, kpath, 1), "did you mean '%s'?", near);
+		else if (f)
+			diag_note(scn_loc(c, kpath, 1), "%s%s takes %s", *path ? path : "a scenario",
+				  "", keys_list(c->a, f));
 	} else if (!strncmp(first, "Missing required mapping field: ", 32)) {
 		scn_error(c, backtrace_path(c->a, log, 1), 0, -1, "missing key '%s'", first + 32);
 	} else if (!strncmp(first, "Expecting ", 10)) {
