@@ -510,6 +510,11 @@ static int scalar_fmt(const struct btf *btf, int type, int decimal)
 
 	if (!decimal || (t && btf_is_ptr(t)))
 		return TVP_HEX;
+	/* plain char prints as 'c' (pahole marks it signed, not BTF_INT_CHAR;
+	 * u8 is unsigned char and stays a number) */
+	if (t && btf_is_int(t) && ((btf_int_encoding(t) & BTF_INT_CHAR) ||
+				   !strcmp(btf__name_by_offset(btf, t->name_off), "char")))
+		return TVP_CHAR;
 	return btf_type_is_signed(btf, type) ? TVP_DEC : TVP_UDEC;
 }
 

@@ -413,6 +413,16 @@ START_TEST(pretty_suffix_expands_struct_pointer_one_level)
 }
 END_TEST
 
+START_TEST(pretty_chars_print_as_characters)
+{
+	struct expr *e = target_expr("$buf", "[0]", 1);
+
+	ck_assert_int_eq(sema_tvar_resolve(&prog, kprobe("vfs_read", 0), e), 0);
+	ck_assert_int_eq(e->tvar->npretty, 1);
+	ck_assert_int_eq(e->tvar->pretty[0].fmt, TVP_CHAR);
+}
+END_TEST
+
 START_TEST(double_pretty_expands_nested_structs)
 {
 	struct expr *e = target_expr("$file", NULL, 2);
@@ -634,6 +644,7 @@ Suite *sema_tvar_suite(void)
 	tcase_add_test(tc, parms_pretty_string_in_hex);
 	tcase_add_test(tc, pretty_suffix_expands_struct_pointer_one_level);
 	tcase_add_test(tc, double_pretty_expands_nested_structs);
+	tcase_add_test(tc, pretty_chars_print_as_characters);
 	tcase_add_test(tc, unknown_variable_lists_alternatives);
 	tcase_add_test(tc, unknown_member_lists_alternatives);
 	tcase_add_test(tc, type_errors_are_reported);
