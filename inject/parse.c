@@ -1032,6 +1032,8 @@ static void parse_pp_alternatives(struct parser *p, const struct ptrvec *prefix,
 		parse_pp_path(p, &suffixes);
 	else
 		ptrvec_push(p->a, &suffixes, ARENA_NEW(p->a, struct probe_point));
+	if ((long)alts.n * suffixes.n > 4096)
+		error_at(p, open, "alternatives expand to more than 4096 probe points");
 	for (i = 0; i < alts.n; i++)
 		for (j = 0; j < suffixes.n; j++) {
 			const struct probe_point *a = alts.v[i], *sx = suffixes.v[j];

@@ -561,6 +561,35 @@ static int is_builtin_at(const char *name)
 	return 0;
 }
 
+/* Token lists (macro bodies, arguments) are gathered in one reused scratch
+ * buffer and then copied at their exact size. */
+static void scratch_push(struct pp *pp, const struct token *t)
+{
+	if (pp->nscratch == pp->scratch_cap) {
+		int cap = pp->scratch_cap ? pp->scratch_cap * 2 : 32;
+		struct token *nb = arena_alloc(pp->arena, sizeof(*nb) * (size_t)cap);
+
+		if (pp->nscratch)
+			memcpy(nb, pp->scratch, sizeof(*nb) * (size_t)pp->nscratch);
+		pp->scratch = nb;
+		pp->scratch_cap = cap;
+	}
+	pp->scratch[pp->nscratch++] = *t;
+}
+
+static struct token *scratch_take(struct pp *pp, int *n)
+{
+	struct token *copy = NULL;
+
+	*n = pp->nscratch;
+	if (*n) {
+		copy = arena_alloc(pp->arena, sizeof(*copy) * (size_t)*n);
+		memcpy(copy, pp->scratch, sizeof(*copy) * (size_t)*n);
+	}
+	pp->nscratch = 0;
+	return copy;
+}
+
 /* After an error in a macro's head: skip its body too, when there is one
  * before the next declaration keyword, so it is not parsed as script. */
 static void skip_define_rest(struct pp *pp, struct token *t)
@@ -584,8 +613,8 @@ static void pp_define(struct pp *pp, const struct token *at)
 {
 	struct macro *m = arena_alloc(pp->arena, sizeof(*m));
 	struct macro_table *table;
-	struct token t, *body = NULL;
-	int depth = 0, cap = 0, rejected = 0;
+	struct token t;
+	int depth = 0, rejected = 0;
 	const struct macro *old;
 
 	raw_next(pp, &t);
@@ -635,24 +664,16 @@ static void pp_define(struct pp *pp, const struct token *at)
 		raw_next(pp, &t);
 		if (t.kind == T_EOF) {
 			diag_error(m->loc, "unterminated body of macro '@%s'", m->name);
+			pp->nscratch = 0;
 			return;
 		}
 		if (t.kind == T_PP_OPEN)
 			depth++;
 		if (t.kind == T_PP_CLOSE && depth-- == 0)
 			break;
-		if (m->nbody == cap) {
-			struct token *nb;
-
-			cap = cap ? cap * 2 : 16;
-			nb = arena_alloc(pp->arena, sizeof(*nb) * (size_t)cap);
-			if (m->nbody)
-				memcpy(nb, body, sizeof(*nb) * (size_t)m->nbody);
-			body = nb;
-		}
-		body[m->nbody++] = t;
+		scratch_push(pp, &t);
 	}
-	m->body = body;
+	m->body = scratch_take(pp, &m->nbody);
 	if (rejected)
 		return;
 	if (!pp->is_stpm && !pp->local)
@@ -674,10 +695,8 @@ static void pp_define(struct pp *pp, const struct token *at)
 static int pp_macro_args(struct pp *pp, const struct macro *m, const struct token *at,
 			 struct pp_env *env)
 {
-	int np = m->params.n, k = 0, depth = 0, cap = 0;
+	int np = m->params.n, k = 0, depth = 0;
 	struct token t;
-	struct token *cur = NULL;
-	int n = 0;
 
 	env->args = arena_alloc(pp->arena, sizeof(*env->args) * (size_t)(np + 1));
 	env->nargs = arena_alloc(pp->arena, sizeof(int) * (size_t)(np + 1));
@@ -692,16 +711,15 @@ static int pp_macro_args(struct pp *pp, const struct macro *m, const struct toke
 		raw_next(pp, &t);
 		if (t.kind == T_EOF) {
 			diag_error(at->loc, "unterminated arguments of macro '@%s'", m->name);
+			pp->nscratch = 0;
 			return -1;
 		}
 		if (depth == 0 && (t.kind == T_COMMA || t.kind == T_RPAREN)) {
-			if (k < np) {
-				env->args[k] = cur;
-				env->nargs[k] = n;
-			}
+			if (k < np)
+				env->args[k] = scratch_take(pp, &env->nargs[k]);
+			else
+				pp->nscratch = 0;	/* too many: reported below */
 			k++;
-			cur = NULL;
-			n = cap = 0;
 			if (t.kind == T_RPAREN)
 				break;
 			continue;
@@ -710,16 +728,7 @@ static int pp_macro_args(struct pp *pp, const struct macro *m, const struct toke
 			depth++;
 		if (t.kind == T_RPAREN || t.kind == T_RBRACKET || t.kind == T_RBRACE)
 			depth--;
-		if (n == cap) {
-			struct token *nb;
-
-			cap = cap ? cap * 2 : 8;
-			nb = arena_alloc(pp->arena, sizeof(*nb) * (size_t)cap);
-			if (n)
-				memcpy(nb, cur, sizeof(*nb) * (size_t)n);
-			cur = nb;
-		}
-		cur[n++] = t;
+		scratch_push(pp, &t);
 	}
 	if (k == 1 && np == 0 && env->nargs[0] == 0)
 		k = 0;
