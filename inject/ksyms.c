@@ -541,6 +541,36 @@ const char *ksyms_module_path(struct arena *a, const struct target_info *t, cons
 	return NULL;
 }
 
+int ksyms_modules_match(struct arena *a, const struct target_info *t, const char *glob,
+			struct ptrvec *out)
+{
+	struct ksyms_target *kt = target_get(t);
+	char *norm = modname_norm(&ks_arena, glob, strlen(glob));
+	struct ptrvec hits = { 0 };
+	int i, n = 0;
+
+	if (!kt->moddep_loaded)
+		moddep_load(kt);
+	for (i = 0; i < kt->moddep_names.n; i++)
+		if (ksyms_glob_match(norm, kt->moddep_names.v[i], 0))
+			ptrvec_push(a, &hits, kt->moddep_names.v[i]);
+	if (is_running_release(kt->release) && kernel_table(t))
+		for (i = 0; i < kt->kallsyms_mods.n; i++) {
+			struct symtab *st = kt->kallsyms_mods.v[i];
+
+			if (ksyms_glob_match(norm, st->name, 0))
+				ptrvec_push(a, &hits, (void *)st->name);
+		}
+	qsort(hits.v, (size_t)hits.n, sizeof(void *), cmp_str);
+	for (i = 0; i < hits.n; i++) {
+		if (i && !strcmp(hits.v[i], hits.v[i - 1]))
+			continue;
+		ptrvec_push(a, out, arena_strdup(a, hits.v[i]));
+		n++;
+	}
+	return n;
+}
+
 /* Function symbols of a module object, .init/.exit text excluded (freed
  * after load, kprobes refuse them). */
 static struct symtab *ko_table(const char *name, const char *path)

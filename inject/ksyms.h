@@ -48,6 +48,12 @@ int ksyms_match(struct arena *a, const struct target_info *t, const char *module
 int ksyms_exists(const struct target_info *t, const char *module, const char *name);
 /* 1 when module M exists for the target (a .ko, or loaded), else 0. */
 int ksyms_module_exists(const struct target_info *t, const char *module);
+/* Append to out (arena strings, sorted, no duplicates) the names of the
+ * target's modules matching glob (module("ext*")): every module of
+ * modules.dep, and the loaded ones when R is running. '-' reads as '_'.
+ * Returns the number appended. */
+int ksyms_modules_match(struct arena *a, const struct target_info *t, const char *glob,
+			struct ptrvec *out);
 /* Path of module M's object for the target (/lib/modules/R/<modules.dep
  * entry>: .ko or .ko.xz), or NULL when there is none. */
 const char *ksyms_module_path(struct arena *a, const struct target_info *t,

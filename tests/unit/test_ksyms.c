@@ -185,6 +185,24 @@ START_TEST(module_symbols_from_ko_without_init_text)
 }
 END_TEST
 
+START_TEST(module_globs)
+{
+	struct ptrvec out = { 0 };
+	int i;
+
+	if (!have_real("module globs"))
+		return;
+	ck_assert_int_eq(ksyms_modules_match(&arena, &real, "null-blk", &out), 1);
+	ck_assert_str_eq(out.v[0], "null_blk");
+	ck_assert_int_gt(ksyms_modules_match(&arena, &real, "dm-*", &out), 3);
+	for (i = 2; i < out.n; i++) {
+		ck_assert(!strncmp(out.v[i], "dm_", 3));
+		ck_assert_int_lt(strcmp(out.v[i - 1], out.v[i]), 0);
+	}
+	ck_assert_int_eq(ksyms_modules_match(&arena, &fake, "*", &out), 0);	/* no tree */
+}
+END_TEST
+
 START_TEST(lookup_is_fast)
 {
 	struct ptrvec out = { 0 };
@@ -224,6 +242,7 @@ Suite *ksyms_suite(void)
 	tcase_add_test(tc, unprobeable_symbols_are_skipped);
 	tcase_add_test(tc, no_source_is_an_error_with_a_reason);
 	tcase_add_test(tc, module_symbols_from_ko_without_init_text);
+	tcase_add_test(tc, module_globs);
 	tcase_set_timeout(tc, 20);	/* a cold BTF extraction of the real kernel */
 	tcase_add_test(tc, lookup_is_fast);
 	suite_add_tcase(s, tc);
