@@ -232,25 +232,26 @@ static int check_syscalls(struct checker *k, struct scn_rule *r, const struct ra
 	for (i = 0; i < rr->syscalls_count; i++) {
 		const char *name = rr->syscalls[i];
 		const char *path = arena_printf(k->c->a, "%s.syscalls[%u]", r->path, i);
-		const struct syscall_def *d = syscall_find(k, name);
+		const struct syscall_def *d;
 		unsigned g;
 
-		if (d) {
-			if (!d->entry) {
-				scn_error(k->c, path, 0, -1, "syscall '%s' does not exist on x86-64",
-					  name);
-				bad = 1;
-				continue;
-			}
-			add_syscall(k, r, d);
-			continue;
-		}
+		/* a group name wins over the syscall of the same name (the
+		 * "read" group includes read) */
 		for (g = 0; g < sizeof(syscall_groups) / sizeof(syscall_groups[0]); g++)
 			if (!strcmp(syscall_groups[g].name, name))
 				break;
 		if (g == sizeof(syscall_groups) / sizeof(syscall_groups[0])) {
-			scn_error(k->c, path, 0, -1, "unknown syscall or group '%s'", name);
-			bad = 1;
+			d = syscall_find(k, name);
+			if (!d) {
+				scn_error(k->c, path, 0, -1, "unknown syscall or group '%s'", name);
+				bad = 1;
+			} else if (!d->entry) {
+				scn_error(k->c, path, 0, -1, "syscall '%s' does not exist on x86-64",
+					  name);
+				bad = 1;
+			} else {
+				add_syscall(k, r, d);
+			}
 			continue;
 		}
 		{
