@@ -139,7 +139,8 @@ struct tvar_access {
 	struct tvar_step *steps;
 	int nsteps;
 	int result_is_string;	/* char * or char[]: read as kernel string */
-	int result_is_array;	/* char[N] in place: address is the string */
+	int result_is_array;	/* an array in place: the value is its address
+				 * (stap's rule; kernel_string() reads char[N]) */
 	const char *c_type;	/* C type text for -L and pretty printing */
 	struct tvar_pretty *pretty;	/* non-NULL: the result is this string */
 	int npretty;

@@ -663,19 +663,20 @@ static int finish_path(struct tv_ctx *c, struct expr *e, struct path *p, int use
 		set_pretty(c, e, &pr, "string");
 		return 0;
 	}
-	if (t && btf_is_array(t) && p->in_memory && is_char(btf, (int)btf_array(t)->type)) {
+	if (t && btf_is_array(t) && p->in_memory) {
+		/* as in stap (and C), an array is its address: kernel_string()
+		 * reads a char array, $x$ prints it */
 		acc = access_new(c, &p->s, p->type);
-		acc->result_is_string = acc->result_is_array = 1;
+		acc->result_is_array = 1;
 		maybe_at_entry(c, acc, uses_params);
 		e->tvar = acc;
-		e->type = TY_STRING;
+		e->type = TY_LONG;
 		return 0;
 	}
 	if (!is_scalar(t)) {
 		tv_error(c, e->loc, "'%s' is a %s (type '%s'): access a member or element, or "
 			 "print it with '%s$'", p->text,
-			 t && btf_is_array(t) ? "whole array" : t && btf_is_composite(t) ?
-			 "whole struct" : "value of unsupported type",
+			 t && btf_is_composite(t) ? "whole struct" : "value of unsupported type",
 			 btf_type_name(c->a, btf, p->type), p->text);
 		return -1;
 	}
@@ -1092,7 +1093,7 @@ int sema_tvar_resolve_write(struct program *prog, struct derived_probe *dp, stru
 		return -1;
 	}
 	if (e->tvar && e->tvar->result_is_array) {
-		tv_error(&c, e->loc, "cannot write to '%s': it is a char array", what);
+		tv_error(&c, e->loc, "cannot write to '%s': it is an array", what);
 		return -1;
 	}
 	if (e->tvar && e->tvar->at_entry) {

@@ -277,13 +277,18 @@ START_TEST(bitfields_load_their_byte_and_extract)
 }
 END_TEST
 
-START_TEST(char_array_member_is_a_string_in_place)
+START_TEST(array_member_is_its_address)
 {
 	struct expr *e = target_expr("$file", "->f_path->dentry->d_iname", 0);
+	struct expr *w = target_expr("$file", "->f_path->dentry->d_iname", 0);
 
 	ck_assert_int_eq(sema_tvar_resolve(&prog, kprobe("vfs_read", 0), e), 0);
-	ck_assert_int_eq(e->type, TY_STRING);
+	ck_assert_int_eq(e->type, TY_LONG);	/* stap: kernel_string($d->d_iname) */
 	ck_assert(e->tvar->result_is_array);
+	ck_assert(!e->tvar->result_is_string);
+	ck_assert_str_eq(e->tvar->c_type, "char[32]");
+	ck_assert_int_eq(sema_tvar_resolve_write(&prog, kprobe("vfs_read", 0), w), -1);
+	ck_assert_ptr_nonnull(strstr(diagnostics(), "it is an array"));
 	ck_assert_int_eq(e->tvar->steps[e->tvar->nsteps - 1].kind, TV_ADD);
 	ck_assert_int_eq(e->tvar->steps[e->tvar->nsteps - 1].offset, 24);
 }
@@ -636,7 +641,7 @@ Suite *sema_tvar_suite(void)
 	tcase_add_test(tc, member_chain_folds_offsets_and_loads_pointers);
 	tcase_add_test(tc, signed_member_and_anonymous_union);
 	tcase_add_test(tc, bitfields_load_their_byte_and_extract);
-	tcase_add_test(tc, char_array_member_is_a_string_in_place);
+	tcase_add_test(tc, array_member_is_its_address);
 	tcase_add_test(tc, indexing_pointers_constant_and_runtime);
 	tcase_add_test(tc, return_value_and_entry_values_in_return_probes);
 	tcase_add_test(tc, return_outside_return_probe_and_void_function);

@@ -41,7 +41,7 @@ probe kernel.function("vfs_read") {
 		printf("count %d pos %d\n", \$count, \$pos[0])
 		printf("name %s iname %s len %d\n",
 		       kernel_string(\$file->f_path->dentry->d_name->name),
-		       \$file->f_path->dentry->d_iname,
+		       kernel_string(\$file->f_path->dentry->d_iname),
 		       @cast(\$file, "struct file")->f_path->dentry->d_name->len)
 		printf("parms %s\n", \$\$parms)
 		done("read")
