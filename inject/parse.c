@@ -710,7 +710,6 @@ static struct stmt *parse_foreach(struct parser *p)
 	struct stmt *s = new_stmt(p, S_FOREACH, next(p)->loc);
 	struct foreach *fe = ARENA_NEW(p->a, struct foreach);
 	struct loc open = expect(p, T_LPAREN)->loc, sort_loc = open;
-	int value_sort = 0;
 
 	s->fe = fe;
 	if (peek_kind(p) == T_IDENT &&
@@ -718,7 +717,7 @@ static struct stmt *parse_foreach(struct parser *p)
 	     ((peek_at(p, 1)->kind == T_PLUS || peek_at(p, 1)->kind == T_MINUS) &&
 	      peek_at(p, 2)->kind == T_ASSIGN))) {
 		fe->value = expect_ident(p, "a value variable");
-		value_sort = parse_sort(p, fe, -1, &sort_loc);
+		parse_sort(p, fe, -1, &sort_loc);	/* v- = [k]: by value */
 		expect(p, T_ASSIGN);
 	}
 	if (peek_kind(p) == T_LBRACKET) {
@@ -758,7 +757,6 @@ static struct stmt *parse_foreach(struct parser *p)
 	} else {
 		parse_sort(p, fe, -1, &sort_loc);
 	}
-	(void)value_sort;
 	if (accept(p, K_LIMIT))
 		fe->limit = parse_expr(p);
 	expect_close(p, T_RPAREN, open, T_LPAREN);
@@ -1320,9 +1318,10 @@ static void parse_toplevel(struct parser *p)
 
 struct file_ast *parse_file(struct program *prog, const struct src_file *src, int is_library)
 {
-	struct parser *p = arena_alloc(prog->arena, sizeof(*p));
+	struct parser parser, *p = &parser;	/* on the stack: only the tree stays */
 	int errors = diag.errors;
 
+	memset(p, 0, sizeof(*p));
 	p->prog = prog;
 	p->a = prog->arena;
 	p->is_library = is_library;
