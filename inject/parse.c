@@ -1260,12 +1260,14 @@ static void parse_global(struct parser *p, int is_private)
 	accept(p, T_SEMI);
 }
 
-/* Skip to the next token that can start a top-level declaration. */
+/* Skip to the next token that can start a top-level declaration (@define
+ * needs no stop: the preprocessor handles it wherever it is). */
 static void resync(struct parser *p)
 {
 	for (;;) {
 		switch (peek_kind(p)) {
 		case T_EOF: case K_PROBE: case K_FUNCTION: case K_GLOBAL: case K_PRIVATE:
+		case T_EMBEDDED:
 			return;
 		default:
 			next(p);

@@ -112,8 +112,9 @@ for dir in parseok parseko semok semko; do
 	done
 done
 
-# Conformance: every file of stap's library parses. The .stpm macro files
-# are the library (they are global); each .stp is parsed on its own.
+# Conformance: every file of stap's library parses, and its -p1 output
+# re-parses to itself. The .stpm macro files are the library (they are
+# global); each .stp is parsed on its own.
 stap_tapset=${STAP_TAPSET:-/usr/share/systemtap/tapset}
 if [ -d "$stap_tapset" ]; then
 	mkdir -p "$tmp/lib"
@@ -124,13 +125,18 @@ if [ -d "$stap_tapset" ]; then
 	cfail=0
 	for f in $(find "$stap_tapset" -name '*.stp' -o -name '*.stpm' | sort); do
 		nconf=$((nconf + 1))
-		if ! GSTAP_TAPSET=$tmp/lib "$GSTAP" -p1 "$f" >/dev/null 2>"$tmp/err"; then
+		if ! GSTAP_TAPSET=$tmp/lib "$GSTAP" -p1 "$f" >"$tmp/c1.stp" 2>"$tmp/err"; then
 			cfail=$((cfail + 1))
 			bad "conformance: $f"; head -n 3 "$tmp/err"
+		elif ! GSTAP_TAPSET=$tmp/lib "$GSTAP" -p1 "$tmp/c1.stp" >"$tmp/c2.stp" 2>"$tmp/err" ||
+		     ! cmp -s "$tmp/c1.stp" "$tmp/c2.stp"; then
+			cfail=$((cfail + 1))
+			bad "conformance: the -p1 output of $f does not re-parse to itself"
+			head -n 3 "$tmp/err"
 		fi
 	done
 	[ $cfail -eq 0 ] && ok
-	echo "conformance: $((nconf - cfail)) of $nconf files of $stap_tapset parse"
+	echo "conformance: $((nconf - cfail)) of $nconf files of $stap_tapset parse and round-trip"
 else
 	echo "conformance: skipped, no $stap_tapset (install systemtap)"
 fi
