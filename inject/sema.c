@@ -54,7 +54,8 @@
  * bodies (sema_resolve.c), pulling library files in as their functions,
  * globals and aliases are used; mark what is reachable from the probes and
  * drop the rest (warning for the script's own); infer types to a fixed
- * point (sema_types.c).
+ * point (sema_types.c); add stap's "end" probe that displays the globals
+ * the script writes but never reads (sema_autoprint.c).
  */
 #include "sema_internal.h"
 #include "sema_builtins.h"
@@ -389,5 +390,6 @@ int sema_elaborate(struct program *prog, const struct sema_options *opt)
 	keep_used(&S, &all_funcs);
 	if (sema_infer_types(&S) || diag.errors > errors)
 		return -1;
+	sema_autoprint(&S);
 	return 0;
 }

@@ -89,6 +89,9 @@ struct sym *sema_find_global(struct sema *S, const char *name, const struct scop
 /* sema_types.c: infer types of the kept program to a fixed point. */
 int sema_infer_types(struct sema *S);
 
+/* sema_autoprint.c: append the end probe displaying written-only globals. */
+void sema_autoprint(struct sema *S);
+
 /* sema_copy.c: deep copies for derived probes (each gets its own tree). */
 struct stmt *sema_copy_stmt(struct arena *a, const struct stmt *s);
 struct expr *sema_copy_expr(struct arena *a, const struct expr *e);

@@ -67,6 +67,15 @@ static const char *quoted(struct tctx *t, const char *kind, const char *name)
 
 static enum type infer(struct tctx *t, struct expr *e, enum type want);
 
+/* The variable an assignment, ++/-- or <<< writes: x or a[...]. */
+static void mark_written(struct expr *lhs)
+{
+	if (lhs && lhs->kind == E_VAR && lhs->sym)
+		lhs->sym->written = 1;
+	else if (lhs && lhs->kind == E_INDEX && lhs->base && lhs->base->sym)
+		lhs->base->sym->written = 1;
+}
+
 /* e's own type is ty; check it against what the context wants. */
 static enum type settle(struct tctx *t, struct expr *e, enum type ty, enum type want)
 {
@@ -407,16 +416,14 @@ static enum type infer(struct tctx *t, struct expr *e, enum type want)
 			infer(t, e->right, TY_LONG);
 			ty = TY_LONG;
 		}
-		if (e->left && e->left->sym)
-			e->left->sym->written = 1;
+		mark_written(e->left);
 		return settle(t, e, ty, want);
 	case E_PREINC:
 	case E_PREDEC:
 	case E_POSTINC:
 	case E_POSTDEC:
 		infer(t, e->left, TY_LONG);
-		if (e->left && e->left->sym)
-			e->left->sym->written = 1;
+		mark_written(e->left);
 		return settle(t, e, TY_LONG, want);
 	case E_TERNARY:
 		infer(t, e->cond, TY_LONG);
@@ -429,8 +436,7 @@ static enum type infer(struct tctx *t, struct expr *e, enum type want)
 		return settle(t, e, infer_call(t, e, want), want);
 	case E_STAT_ADD:
 		infer(t, e->left, TY_STATS);
-		if (e->left && e->left->sym)
-			e->left->sym->written = 1;
+		mark_written(e->left);
 		infer(t, e->right, TY_LONG);
 		return settle(t, e, TY_LONG, want);
 	case E_STAT:

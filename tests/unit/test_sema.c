@@ -331,6 +331,26 @@ START_TEST(guru_checks_need_g)
 }
 END_TEST
 
+START_TEST(written_only_globals_get_a_display_probe)
+{
+	struct derived_probe *dp;
+
+	ck_assert_int_eq(elaborate("global hits, seen, acc\n"
+				   "probe begin { hits++; seen[\"a\"] = 1; acc += 1 }"), 0);
+	ck_assert_int_eq(prog.probes.n, 2);
+	dp = probe_at(1);
+	ck_assert_int_eq(dp->kind, PK_END);
+	/* hits and seen, not acc (+= reads it) */
+	ck_assert_int_eq(dp->body->body.n, 2);
+	ck_assert_int_eq(((struct stmt *)dp->body->body.v[1])->kind, S_FOREACH);
+	teardown();
+	setup();
+	ck_assert_int_eq(elaborate("global hits\nprobe begin { hits++ }\nprobe end { println(hits) }"),
+			 0);
+	ck_assert_int_eq(prog.probes.n, 2);
+}
+END_TEST
+
 START_TEST(format_checker_types_arguments)
 {
 	enum type t[8];
@@ -365,6 +385,7 @@ Suite *sema_suite(void)
 	tcase_add_test(tc, unused_script_items_are_elided_with_warnings_unless_u);
 	tcase_add_test(tc, errors_have_stap_content_in_our_layout);
 	tcase_add_test(tc, guru_checks_need_g);
+	tcase_add_test(tc, written_only_globals_get_a_display_probe);
 	tcase_add_test(tc, format_checker_types_arguments);
 	suite_add_tcase(s, tc);
 	return s;
