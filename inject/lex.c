@@ -25,15 +25,33 @@ int lex_is_keyword(enum tok k)
 	return k >= K_PROBE && k < T_COUNT;
 }
 
-static int is_ident_start(int c)
+/* Character classes as one table lookup each (built by lex_init). */
+enum { CC_START = 1, CC_IDENT = 2, CC_SPACE = 4 };
+static unsigned char char_class[256];
+
+static void char_class_init(void)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+
+		char_class[c] = (unsigned char)((alpha ? CC_START | CC_IDENT : 0) |
+			((c >= '0' && c <= '9') || c == '$' ? CC_IDENT : 0) |
+			(c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'
+			 ? CC_SPACE : 0));
+	}
+	/* stap identifiers may contain '$' after the first character */
 }
 
-/* stap identifiers may contain '$' after the first character */
+static int is_ident_start(int c)
+{
+	return char_class[c] & CC_START;
+}
+
 static int is_ident_char(int c)
 {
-	return is_ident_start(c) || (c >= '0' && c <= '9') || c == '$';
+	return char_class[c] & CC_IDENT;
 }
 
 static int is_digit(int c)
@@ -45,6 +63,8 @@ static enum tok keyword_kind(const char *s, size_t n)
 {
 	size_t i;
 
+	if (n < 2 || n > 8 || !strchr("bcdefgilnprtw", s[0]))
+		return T_IDENT;
 	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
 		if (keywords[i].len == n && keywords[i].name[0] == s[0] &&
 		    !memcmp(keywords[i].name, s, n))
@@ -56,6 +76,8 @@ int lex_is_identifier(const char *s)
 {
 	const char *p = s;
 
+	if (!char_class['a'])
+		char_class_init();
 	if (!is_ident_start((unsigned char)*p))
 		return 0;
 	while (is_ident_char((unsigned char)*p))
@@ -65,6 +87,8 @@ int lex_is_identifier(const char *s)
 
 void lex_init(struct lexer *lx, struct arena *a, const struct src_file *src)
 {
+	if (!char_class['a'])
+		char_class_init();
 	lx->arena = a;
 	lx->src = src;
 	lx->p = src->text;
@@ -83,11 +107,10 @@ static struct loc loc_at(const struct lexer *lx, const char *p, int len)
 /* Advance over p..q, counting newlines. */
 static void newlines(struct lexer *lx, const char *from, const char *to)
 {
-	for (; from < to; from++)
-		if (*from == '\n') {
-			lx->line++;
-			lx->line_start = from + 1;
-		}
+	while (from < to && (from = memchr(from, '\n', (size_t)(to - from)))) {
+		lx->line++;
+		lx->line_start = ++from;
+	}
 }
 
 /* Skip whitespace and the three comment styles; returns whether any. */
@@ -102,18 +125,20 @@ static int skip_space(struct lexer *lx)
 			p++;
 			lx->line++;
 			lx->line_start = p;
-		} else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' ||
-			   *p == '\v') {
+		} else if (char_class[(unsigned char)*p] & CC_SPACE) {
 			p++;
 		} else if (*p == '#' || (*p == '/' && p + 1 < lx->end && p[1] == '/')) {
-			while (p < lx->end && *p != '\n')
-				p++;
+			p = memchr(p, '\n', (size_t)(lx->end - p));
+			if (!p)
+				p = lx->end;
 		} else if (*p == '/' && p + 1 < lx->end && p[1] == '*') {
 			const char *q = p + 2;
 
-			while (q + 1 < lx->end && !(q[0] == '*' && q[1] == '/'))
+			/* jump from '*' to '*' until one is followed by '/' */
+			while ((q = memchr(q, '*', (size_t)(lx->end - q))) && q + 1 < lx->end &&
+			       q[1] != '/')
 				q++;
-			if (q + 1 >= lx->end) {
+			if (!q || q + 1 >= lx->end) {
 				lx->p = p;
 				diag_error(loc_at(lx, p, 2), "unterminated comment");
 				newlines(lx, p, lx->end);
