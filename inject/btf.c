@@ -3,6 +3,7 @@
  * libelf); see btf.h. */
 #include "btf.h"
 #include "ksyms.h"
+#include "tracepoints.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,11 +28,16 @@ struct btf_loaded {
 };
 
 static struct btf_loaded *loaded;
+static struct btf_index *indexes;	/* name lookups, see btf_find_type */
 static struct arena btf_arena;	/* messages and keys; freed by btf_cache_free */
 
 void btf_cache_free(void)
 {
 	struct btf_loaded *l, *next;
+
+	/* their tables point into the BTF's strings */
+	tracepoints_cache_free();
+	ksyms_cache_free();
 
 	/* modules first: their split BTF refers to the kernel's */
 	for (l = loaded; l; l = l->next)
@@ -45,6 +51,7 @@ void btf_cache_free(void)
 		free(l);
 	}
 	loaded = NULL;
+	indexes = NULL;
 	arena_free(&btf_arena);
 }
 
@@ -555,18 +562,112 @@ int btf_resolve(const struct btf *btf, int id)
 	return id;
 }
 
-int btf_find_func(const struct btf *btf, const char *name)
-{
-	int id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+/* Name lookups: libbpf's btf__find_by_name_kind scans every type (100k in
+ * a kernel), and a globbed probe asks once per function. Each BTF gets a
+ * sorted (name, kind) index of its own named types on first use; a split
+ * BTF indexes only its own types and falls back to its base's index. */
+struct name_ref {
+	const char *name;
+	int kind, id;
+};
 
-	return id > 0 ? id : -1;
+struct btf_index {
+	struct btf_index *next;
+	const struct btf *btf;
+	struct name_ref *v;
+	int n;
+};
+
+static int cmp_name_ref(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : x->kind - y->kind;
+}
+
+static struct btf_index *index_of(const struct btf *btf)
+{
+	const struct btf *base = btf__base_btf(btf);
+	struct btf_index *ix;
+	unsigned id, n = btf__type_cnt(btf), first = base ? btf__type_cnt(base) : 1;
+
+	struct btf_loaded *l;
+
+	for (ix = indexes; ix; ix = ix->next)
+		if (ix->btf == btf)
+			return ix;
+	/* only the BTFs this file owns live long enough to index */
+	for (l = loaded; l && l->btf != btf; l = l->next)
+		;
+	if (!l)
+		return NULL;
+	ix = ARENA_NEW(&btf_arena, struct btf_index);
+	ix->btf = btf;
+	ix->v = arena_alloc(&btf_arena, sizeof(*ix->v) * (n - first + 1));
+	for (id = first; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name = btf__name_by_offset(btf, t->name_off);
+
+		if (!name || !*name || btf_is_mod(t) || btf_is_ptr(t) || btf_is_array(t))
+			continue;
+		ix->v[ix->n].name = name;
+		ix->v[ix->n].kind = (int)btf_kind(t);
+		ix->v[ix->n].id = (int)id;
+		ix->n++;
+	}
+	qsort(ix->v, (size_t)ix->n, sizeof(*ix->v), cmp_name_ref);
+	ix->next = indexes;
+	indexes = ix;
+	return ix;
 }
 
 int btf_find_type(const struct btf *btf, const char *name, int kind)
 {
-	int id = btf__find_by_name_kind(btf, name, (unsigned)kind);
+	struct name_ref key = { name, kind, 0 };
+	const struct btf *base;
 
-	return id > 0 ? id : -1;
+	for (; btf; btf = base) {
+		struct btf_index *ix = index_of(btf);
+		struct name_ref *hit;
+		int id;
+
+		if (!ix) {	/* someone else's BTF: libbpf's scan */
+			id = btf__find_by_name_kind(btf, name, (unsigned)kind);
+			return id > 0 ? id : -1;
+		}
+		hit = bsearch(&key, ix->v, (size_t)ix->n, sizeof(*ix->v), cmp_name_ref);
+		if (hit)
+			return hit->id;
+		base = btf__base_btf(btf);
+	}
+	return -1;
+}
+
+int btf_sorted_names(const struct btf *btf, int kind, struct arena *a, struct ptrvec *out)
+{
+	struct btf_index *ix = index_of(btf);
+	int i, n = 0;
+
+	if (ix && out->cap - out->n < ix->n) {	/* one allocation, not log2(n) */
+		void **v = arena_alloc(a, sizeof(void *) * (size_t)(out->n + ix->n));
+
+		if (out->n)
+			memcpy(v, out->v, sizeof(void *) * (size_t)out->n);
+		out->v = v;
+		out->cap = out->n + ix->n;
+	}
+	for (i = 0; ix && i < ix->n; i++)
+		if (ix->v[i].kind == kind) {
+			ptrvec_push(a, out, (void *)ix->v[i].name);
+			n++;
+		}
+	return n;
+}
+
+int btf_find_func(const struct btf *btf, const char *name)
+{
+	return btf_find_type(btf, name, BTF_KIND_FUNC);
 }
 
 int btf_find_type_spelled(const struct btf *btf, const char *spelling)

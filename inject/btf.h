@@ -53,6 +53,10 @@ int btf_skip_cv(const struct btf *btf, int id);
 int btf_find_func(const struct btf *btf, const char *name);
 /* A named struct/union/typedef/enum of the given BTF_KIND_*, or -1. */
 int btf_find_type(const struct btf *btf, const char *name, int kind);
+/* Append to out (pointers into the BTF, valid while it is loaded) the
+ * names of every type of the given BTF_KIND_* in strcmp order, duplicates
+ * kept. Returns the count. Only for BTFs from btf_kernel/btf_module. */
+int btf_sorted_names(const struct btf *btf, int kind, struct arena *a, struct ptrvec *out);
 /* Resolve "struct T", "union T", "enum T", a typedef or base type name, or
  * a bare struct/union tag to a type id, or -1. */
 int btf_find_type_spelled(const struct btf *btf, const char *spelling);
@@ -70,7 +74,8 @@ int btf_type_is_signed(const struct btf *btf, int id);
  * cache takes ownership and frees it in btf_cache_free(). */
 void btf_register(const char *release, const char *module, struct btf *btf);
 
-/* Drop every loaded BTF (tests; valgrind-clean exit). */
+/* Drop every loaded BTF (tests; valgrind-clean exit), and with it the
+ * symbol and tracepoint tables, which point into BTF strings. */
 void btf_cache_free(void);
 
 #endif

@@ -264,13 +264,24 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int is_sorted(const struct ptrvec *names)
+{
+	int i;
+
+	for (i = 1; i < names->n; i++)
+		if (strcmp(names->v[i - 1], names->v[i]) > 0)
+			return 0;
+	return 1;
+}
+
 /* Sort and de-duplicate (static functions of one name repeat). */
 static struct symtab *symtab_finish(const char *name, struct ptrvec *names, const char *source)
 {
 	struct symtab *st = ARENA_NEW(&ks_arena, struct symtab);
 	int i, n = 0;
 
-	qsort(names->v, (size_t)names->n, sizeof(void *), cmp_str);
+	if (!is_sorted(names))
+		qsort(names->v, (size_t)names->n, sizeof(void *), cmp_str);
 	for (i = 0; i < names->n; i++)
 		if (!n || strcmp(names->v[n - 1], names->v[i]))
 			names->v[n++] = names->v[i];
@@ -388,26 +399,22 @@ static int is_running_release(const char *release)
 	return uname(&u) == 0 && !strcmp(u.release, release);
 }
 
-/* Every FUNC of the kernel's BTF: the fallback when no map exists. */
+/* Every FUNC of the kernel's BTF: the fallback when no map exists. They
+ * come sorted from the BTF's name index and point into its strings
+ * (btf_cache_free() drops these tables with the BTF). */
 static int btf_names(const struct target_info *t, struct ptrvec *names, const char **why)
 {
 	const struct btf *btf = btf_kernel(t, why);
-	unsigned id, n;
+	int i, n = 0;
 
 	if (!btf)
 		return -1;
-	n = btf__type_cnt(btf);
-	for (id = 1; id < n; id++) {
-		const struct btf_type *ty = btf__type_by_id(btf, id);
-		const char *name;
-
-		if (!btf_is_func(ty))
-			continue;
-		name = btf__name_by_offset(btf, ty->name_off);
-		if (probeable(name))
-			ptrvec_push(&ks_arena, names, (void *)arena_strdup(&ks_arena, name));
-	}
-	return names->n;
+	btf_sorted_names(btf, BTF_KIND_FUNC, &ks_arena, names);
+	for (i = 0; i < names->n; i++)	/* filter in place */
+		if (probeable(names->v[i]))
+			names->v[n++] = names->v[i];
+	names->n = n;
+	return n;
 }
 
 static struct ksyms_target *target_get(const struct target_info *t)
