@@ -40,10 +40,16 @@ struct pp_env {
 struct pp_frame {
 	int is_lexer;
 	struct lexer lx;
-	const struct token *toks;
+	const struct token *toks;	/* NULL: the one token below */
 	int n, i;
 	const struct pp_env *env;
+	struct token one;		/* a token read ahead and put back */
 };
+
+static const struct token *frame_token(const struct pp_frame *f, int i)
+{
+	return f->toks ? &f->toks[i] : &f->one;
+}
 
 static unsigned hash_name(const char *s)
 {
@@ -158,7 +164,7 @@ static void raw_next(struct pp *pp, struct token *t)
 			return;
 		}
 		if (f->i < f->n) {
-			*t = f->toks[f->i++];
+			*t = *frame_token(f, f->i++);
 			pp->env = f->env;
 			return;
 		}
@@ -185,7 +191,7 @@ static enum tok raw_peek_kind(struct pp *pp)
 			return t.kind;
 		}
 		if (f->i < f->n)
-			return f->toks[f->i].kind;
+			return frame_token(f, f->i)->kind;
 	}
 	return T_EOF;
 }
@@ -194,10 +200,10 @@ static enum tok raw_peek_kind(struct pp *pp)
  * pushed after this still come before it. */
 static void unread(struct pp *pp, const struct token *t, const struct pp_env *env)
 {
-	struct token *copy = arena_alloc(pp->arena, sizeof(*copy));
+	struct token copy = *t;	/* t may point into the frame stack */
 
-	*copy = *t;
-	push_tokens(pp, copy, 1, env, t->loc);
+	if (push_tokens(pp, NULL, 1, env, t->loc) == 0)
+		pp->frames[pp->nframes - 1].one = copy;
 }
 
 /* ---- conditionals ---- */
@@ -745,12 +751,11 @@ static int pp_macro_args(struct pp *pp, const struct macro *m, const struct toke
  * cascade. */
 static void stand_in_zero(struct pp *pp, const struct token *t)
 {
-	struct token *zero = arena_alloc(pp->arena, sizeof(*zero));
+	struct token zero = *t;
 
-	*zero = *t;
-	zero->kind = T_NUM;
-	zero->num = 0;
-	push_tokens(pp, zero, 1, NULL, t->loc);
+	zero.kind = T_NUM;
+	zero.num = 0;
+	unread(pp, &zero, NULL);
 }
 
 /* Expand '@name' if it is a parameter or a macro; 1 when expanded. */
