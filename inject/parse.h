@@ -17,7 +17,9 @@ struct file_ast *parse_file(struct program *prog, const struct src_file *src,
 /* Print a file's tree in canonical stap syntax (gstap -p1). The output
  * re-parses to the same tree. */
 void print_file_ast(FILE *out, const struct file_ast *f);
+/* indent tabs, the statement, a newline (nested lines one tab deeper) */
 void print_stmt(FILE *out, const struct stmt *s, int indent);
+/* compound expressions in parentheses; no newline */
 void print_expr(FILE *out, const struct expr *e);
 void print_probe_point(FILE *out, const struct probe_point *pp);
 
