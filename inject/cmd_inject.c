@@ -325,6 +325,15 @@ static void report(struct arena *a, const struct scenario *s, const char *outpat
 
 /* ---- run ---- */
 
+/* line without its newline, in a static buffer */
+static const char *arena_strndup_tmp(const char *line)
+{
+	static char buf[16384];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(line, "\n"), line);
+	return buf;
+}
+
 static const char *beside_self(struct arena *a, const char *name)
 {
 	char exe[PATH_MAX];
@@ -358,7 +367,7 @@ static const char *sh_quote(struct arena *a, const char *s)
 
 /* The controller, for sh here and busybox sh in the VM. */
 static const char *controller(struct arena *a, const char *guru_run, const char *ko,
-			      const char *dir, const struct opts *o)
+			      const char *module, const char *dir, const struct opts *o)
 {
 	const char *cmd = "";
 	int i;
@@ -373,7 +382,7 @@ static const char *controller(struct arena *a, const char *guru_run, const char 
 	return arena_printf(a,
 			    "D=%s\n"
 			    "mkfifo $D/go || exit 1\n"
-			    "( read x < $D/go; exec %s ) &\n"
+			    "( read x < $D/go; exec %s %s) &\n"
 			    "P=$!\n"
 			    "%s %s _stp_target=$P > $D/out 2> $D/err &\n"
 			    "G=$!\n"
@@ -386,11 +395,14 @@ static const char *controller(struct arena *a, const char *guru_run, const char 
 			    "echo go > $D/go\n"
 			    "wait $P\n"
 			    "rc=$?\n"
-			    "kill -INT $G\n"
+			    "kill -INT $G 2>/dev/null\n"
 			    "wait $G\n"
 			    "cat $D/err >&2\n"
+			    "# guru-run killed (-9): the lease disarmed it; remove the module\n"
+			    "[ -d /proc/gstap-%s ] && %s -d %s\n"
 			    "exit $rc\n",
-			    dir, cmd, guru_run, ko);
+			    dir, cmd, o->json && !o->vm ? "> $D/cmd " : "", guru_run, ko, module,
+			    guru_run, module);
 }
 
 static int run_controller_here(const char *script, int *status)
@@ -440,7 +452,7 @@ static int run_controller_vm(struct arena *a, struct session *s, const char *out
 		closedir(d);
 	}
 	script = arena_printf(a, "export PATH=/tools:$PATH\nmkdir -p /tmp/inject\n%s",
-			      controller(a, "guru-run", ko, "/tmp/inject", o));
+			      controller(a, "guru-run", ko, s->module_name, "/tmp/inject", o));
 	/* the guest's stdout carries the module's output back: print it at
 	 * the end of the script, after the command's own output */
 	script = arena_printf(a, "( %s ) ; rc=$?\necho '--- inject output'\ncat /tmp/inject/out\nexit $rc\n",
@@ -462,7 +474,18 @@ static int run_controller_vm(struct arena *a, struct session *s, const char *out
 
 /* The guest's stdout: the command's output, then the module's after the
  * marker. Split them: print the first part, keep the second. */
-static void split_vm_output(const char *path)
+static void print_command_line(const char *line, int json)
+{
+	if (!json) {
+		fputs(line, stdout);
+		return;
+	}
+	printf("{\"type\":\"command\",\"text\":");
+	json_write_string(stdout, arena_strndup_tmp(line));
+	printf("}\n");
+}
+
+static void split_vm_output(const char *path, int json)
 {
 	FILE *f = fopen(path, "r");
 	char line[16384];
@@ -484,7 +507,10 @@ static void split_vm_output(const char *path)
 			after = 1;
 			continue;
 		}
-		fputs(line, after ? mem : stdout);
+		if (after)
+			fputs(line, mem);
+		else
+			print_command_line(line, json);
 	}
 	fclose(f);
 	fclose(mem);
@@ -571,12 +597,21 @@ static int cmd_run(struct arena *a, const char *path, const struct opts *o)
 	if (o->vm) {
 		rc = run_controller_vm(a, &s, outpath, o, &status);
 		if (!rc)
-			split_vm_output(outpath);
+			split_vm_output(outpath, o->json);
 	} else {
 		const char *script = controller(a, sh_quote(a, beside_self(a, "guru-run")),
-						sh_quote(a, s.ko_path), tmpl, o);
+						sh_quote(a, s.ko_path), s.module_name, tmpl, o);
 
 		rc = run_controller_here(script, &status);
+		if (o->json) {
+			FILE *f = fopen(arena_printf(a, "%s/cmd", tmpl), "r");
+			char line[16384];
+
+			while (f && fgets(line, sizeof(line), f))
+				print_command_line(line, 1);
+			if (f)
+				fclose(f);
+		}
 	}
 	if (rc)
 		status = 1;
@@ -586,6 +621,7 @@ static int cmd_run(struct arena *a, const char *path, const struct opts *o)
 		unlink(outpath);
 		unlink(arena_printf(a, "%s/err", tmpl));
 		unlink(arena_printf(a, "%s/go", tmpl));
+		unlink(arena_printf(a, "%s/cmd", tmpl));
 		rmdir(tmpl);
 	}
 	return status;

@@ -111,4 +111,4 @@ vm_done() {
 # Integer comparisons that print what they compare.
 expect_le() { [ "$2" -le "$3" ] && pass "$1: $2 <= $3" || fail "$1: $2 > $3"; }
 expect_ge() { [ "$2" -ge "$3" ] && pass "$1: $2 >= $3" || fail "$1: $2 < $3"; }
-expect_eq() { [ "$2" = "$3" ] && pass "$1: $2" || fail "$1: '$2' != '$3'"; }
+expect_eq() { [ -n "$2" ] && [ "$2" = "$3" ] && pass "$1: $2" || fail "$1: '$2' != '$3'"; }

@@ -1,0 +1,69 @@
+#!/bin/sh
+# inject_scenarios.sh - the shipped scenarios through the whole tool chain:
+# inject run --vm (scenario -> stap -> gstap passes 1-4 -> the VM, guru-run,
+# the command, the report), with numbers:
+#  1. fsync-eio: the command's failing fsync indexes are exactly those the
+#     seed predicts (inj_predict, the runtime's arithmetic); the JSON report
+#     counts 100 hits and as many EIO as the command saw;
+#  2. disk-jitter: read p50/p90 within the tolerance of inject_bio.sh of
+#     the delays the seed requested;
+#  3. slow-open: openat p50 of inj_open >= 20 ms;
+#  4. flaky-read: a read in the range fails, its neighbour reads, and the
+#     exit status is the command's;
+#  5. hang-then-recover: the first write is held until the 2 s phase ends,
+#     the others flow.
+. "$(dirname "$0")/lib_inject.sh"
+INJECT=$BUILD/inject
+[ -x "$INJECT" ] || skip "$INJECT not built"
+OUT=$VM_WORK/scenarios
+mkdir -p "$OUT"
+
+run() {	# NAME SCENARIO CMD...: JSON lines in $OUT/NAME.json, status in $OUT/NAME.rc
+	n=$1 sc=$2
+	shift 2
+	"$INJECT" run --vm --json "$ROOT/scenarios/$sc.yaml" -- "$@" > "$OUT/$n.json" 2> "$OUT/$n.err"
+	echo $? > "$OUT/$n.rc"
+}
+jget() {	# NAME KEY: the first "KEY":value in the report line
+	grep '"type":"report"' "$OUT/$1.json" | grep -o "\"$2\":[0-9]*" | head -1 | cut -d: -f2
+}
+oget() {	# NAME KEY: KEY=value from the command's output lines
+	grep '"type":"command"' "$OUT/$1.json" | grep -o "$2=[^ \"]*" | head -1 | cut -d= -f2
+}
+
+run fsync fsync-eio inj_fsync -n 100 /tmp/f
+want=$("$BUILD/tools/inj_predict" 42 0 100 100000 | sed 's/^calls=\([^ ]*\) .*/\1/')
+expect_eq "fsync-eio: failing calls are the seeded ones" "$(oget fsync failed)" "$want"
+expect_eq "fsync-eio: report hits" "$(jget fsync hits)" 100
+expect_eq "fsync-eio: report injected = EIOs seen" "$(jget fsync injected)" "$(oget fsync eio)"
+expect_eq "fsync-eio: report counts errors by errno" \
+	"$(grep '"type":"report"' "$OUT/fsync.json" | grep -o '"errors":{"EIO":[0-9]*' | cut -d: -f3)" "$(oget fsync eio)"
+expect_eq "fsync-eio: exit status is the command's" "$(cat "$OUT/fsync.rc")" 0
+
+run jitter disk-jitter inj_lat -n 300 /dev/nullb0
+Q=$("$INJECT" translate "$ROOT/scenarios/disk-jitter.yaml" | grep -o 'inject_delay(0, "[0-9 ]*"' | grep -o '"[0-9 ]*"' | tr -d '"' | tr ' ' ',')
+read -r rp50 rp90 rp99 rmean <<EOT
+$("$BUILD/tools/inj_predict" -d 1 0 300 "$Q" | sed 's/[a-z0-9_]*=//g')
+EOT
+for p in p50 p90; do
+	eval want=\$r$p
+	got=$(oget jitter ${p}_us)
+	expect_ge "disk-jitter: read $p (us) at least the requested $want" "$got" "$want"
+	expect_le "disk-jitter: read $p (us) within requested + 25% + 1 ms" "$got" $((want + want / 4 + 1000))
+done
+expect_eq "disk-jitter: every read held" "$(jget jitter injected)" 300
+
+run open slow-open inj_open 30 /tmp
+expect_ge "slow-open: openat p50 (us)" "$(oget open p50_us)" 20000
+expect_le "slow-open: openat p50 (us)" "$(oget open p50_us)" 25000
+
+run flaky flaky-read sh -c 'dd if=/dev/nullb0 of=/dev/null bs=4096 skip=99 count=1 iflag=direct 2>/dev/null || exit 9; dd if=/dev/nullb0 of=/dev/null bs=4096 skip=100 count=1 iflag=direct 2>/dev/null && exit 0; exit 3'
+expect_eq "flaky-read: the range fails, its neighbour reads (exit status passed through)" "$(cat "$OUT/flaky.rc")" 3
+expect_eq "flaky-read: one bio failed" "$(jget flaky injected)" 1
+
+run hang hang-then-recover inj_lat -w -n 20 /dev/nullb0
+max=$(oget hang max_us)
+expect_ge "hang-then-recover: the first write held (us)" "$max" 1000000
+expect_le "hang-then-recover: ... until the 2 s phase ended (us)" "$max" 2300000
+expect_le "hang-then-recover: then writes flow (p50 us)" "$(oget hang p50_us)" 100000
+vm_done
