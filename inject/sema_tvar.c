@@ -906,6 +906,13 @@ static int resolve_target(struct tv_ctx *c, struct expr *e)
 		return finish_path(c, e, &p, 0);
 	}
 	i = param_index(c, name + 1);
+	if (i < 0 && !c->nparams && !(c->is_return && c->ret_type)) {
+		tv_error(c, e->loc, "target variable '%s' not found (%s '%s' has no %s)", name,
+			 c->dp->kind == PK_TRACEPOINT ? "tracepoint" : "function",
+			 c->dp->kind == PK_TRACEPOINT ? c->dp->tp_event : c->dp->symbol,
+			 c->dp->kind == PK_TRACEPOINT ? "arguments" : "parameters");
+		return -1;
+	}
 	if (i < 0) {
 		tv_error(c, e->loc, "target variable '%s' not found (alternatives: %s)", name,
 			 param_alternatives(c));

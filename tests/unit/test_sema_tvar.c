@@ -115,6 +115,9 @@ static struct btf *fake_kernel(void)
 	btf__add_func_param(b, "after", t_int);
 	btf__add_func(b, "setuid", BTF_FUNC_GLOBAL, proto);
 
+	proto = btf__add_func_proto(b, 0);
+	btf__add_func(b, "nothing", BTF_FUNC_GLOBAL, proto);
+
 	proto = btf__add_func_proto(b, t_int);
 	for (i = 0; i < 7; i++)
 		btf__add_func_param(b, arena_printf(&arena, "%c", 'a' + i), t_int);
@@ -452,6 +455,16 @@ START_TEST(unknown_variable_lists_alternatives)
 }
 END_TEST
 
+START_TEST(unknown_variable_of_a_function_without_parameters)
+{
+	struct derived_probe *dp = kprobe("nothing", 0);
+
+	ck_assert_int_eq(sema_tvar_resolve(&prog, dp, target_expr("$x", NULL, 0)), -1);
+	ck_assert_ptr_nonnull(strstr(diagnostics(), "target variable '$x' not found (function "
+				     "'nothing' has no parameters)"));
+}
+END_TEST
+
 START_TEST(unknown_member_lists_alternatives)
 {
 	struct expr *e = target_expr("$file", "->f_nope", 0);
@@ -651,6 +664,7 @@ Suite *sema_tvar_suite(void)
 	tcase_add_test(tc, double_pretty_expands_nested_structs);
 	tcase_add_test(tc, pretty_chars_print_as_characters);
 	tcase_add_test(tc, unknown_variable_lists_alternatives);
+	tcase_add_test(tc, unknown_variable_of_a_function_without_parameters);
 	tcase_add_test(tc, unknown_member_lists_alternatives);
 	tcase_add_test(tc, type_errors_are_reported);
 	tcase_add_test(tc, registers_follow_the_calling_convention);
