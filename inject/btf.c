@@ -564,8 +564,9 @@ int btf_resolve(const struct btf *btf, int id)
 
 /* Name lookups: libbpf's btf__find_by_name_kind scans every type (100k in
  * a kernel), and a globbed probe asks once per function. Each BTF gets a
- * sorted (name, kind) index of its own named types on first use; a split
- * BTF indexes only its own types and falls back to its base's index. */
+ * sorted name index per kind on first use (FUNC for probes and symbols;
+ * the others only when @cast asks); a split BTF indexes only its own types
+ * and falls back to its base's index. */
 struct name_ref {
 	const char *name;
 	int kind, id;
@@ -574,6 +575,7 @@ struct name_ref {
 struct btf_index {
 	struct btf_index *next;
 	const struct btf *btf;
+	int kind;
 	struct name_ref *v;
 	int n;
 };
@@ -586,7 +588,7 @@ static int cmp_name_ref(const void *a, const void *b)
 	return c ? c : x->kind - y->kind;
 }
 
-static struct btf_index *index_of(const struct btf *btf)
+static struct btf_index *index_of(const struct btf *btf, int kind)
 {
 	const struct btf *base = btf__base_btf(btf);
 	struct btf_index *ix;
@@ -595,7 +597,7 @@ static struct btf_index *index_of(const struct btf *btf)
 	struct btf_loaded *l;
 
 	for (ix = indexes; ix; ix = ix->next)
-		if (ix->btf == btf)
+		if (ix->btf == btf && ix->kind == kind)
 			return ix;
 	/* only the BTFs this file owns live long enough to index */
 	for (l = loaded; l && l->btf != btf; l = l->next)
@@ -604,12 +606,19 @@ static struct btf_index *index_of(const struct btf *btf)
 		return NULL;
 	ix = ARENA_NEW(&btf_arena, struct btf_index);
 	ix->btf = btf;
-	ix->v = arena_alloc(&btf_arena, sizeof(*ix->v) * (n - first + 1));
+	ix->kind = kind;
+	for (id = first; id < n; id++)	/* count, then fill: one allocation */
+		ix->n += (int)btf_kind(btf__type_by_id(btf, id)) == kind;
+	ix->v = arena_alloc(&btf_arena, sizeof(*ix->v) * ((size_t)ix->n + 1));
+	ix->n = 0;
 	for (id = first; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
-		const char *name = btf__name_by_offset(btf, t->name_off);
+		const char *name;
 
-		if (!name || !*name || btf_is_mod(t) || btf_is_ptr(t) || btf_is_array(t))
+		if ((int)btf_kind(t) != kind)
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (!name || !*name)
 			continue;
 		ix->v[ix->n].name = name;
 		ix->v[ix->n].kind = (int)btf_kind(t);
@@ -628,7 +637,7 @@ int btf_find_type(const struct btf *btf, const char *name, int kind)
 	const struct btf *base;
 
 	for (; btf; btf = base) {
-		struct btf_index *ix = index_of(btf);
+		struct btf_index *ix = index_of(btf, kind);
 		struct name_ref *hit;
 		int id;
 
@@ -646,7 +655,7 @@ int btf_find_type(const struct btf *btf, const char *name, int kind)
 
 int btf_sorted_names(const struct btf *btf, int kind, struct arena *a, struct ptrvec *out)
 {
-	struct btf_index *ix = index_of(btf);
+	struct btf_index *ix = index_of(btf, kind);
 	int i, n = 0;
 
 	if (ix && out->cap - out->n < ix->n) {	/* one allocation, not log2(n) */
