@@ -9,7 +9,7 @@
 # are missing. Set INJECT_VM_KEEP=1 to keep the work directory.
 
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=${INJECT_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 KVER=${INJECT_VM_KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -1)}
@@ -25,7 +25,7 @@ pass() { echo "ok: $*"; }
 [ -d "$KDIR/build" ] || skip "no kernel build tree $KDIR/build"
 command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
 command -v busybox >/dev/null || skip "no busybox"
-for t in inj_lat inj_fsync inj_verify inj_open inj_predict; do
+for t in inj_lat inj_fsync inj_verify inj_open inj_predict inj_dmsetup; do
 	[ -x "$BUILD/tools/$t" ] || skip "$BUILD/tools/$t not built (make BUILD=...)"
 done
 

@@ -11,6 +11,8 @@
  *   hang_ms, seed, deadline_ms, lease_ms, prob_ppm, when_first, when_last,
  *   when_step, max, pid_tree, comm, dev="MAJ:MIN", ops (STP_INJECT_OP_*
  *   mask), cgroup (v2 path), sector_first, sector_last, allow_root
+ *   busywait_us=N   the peer for the benchmark: spin N us in the handler
+ *                   (udelay, as stap guru scripts do) instead of injecting
  * Control, under /sys/module/inject_testmod/parameters/:
  *   report (read)  the runtime's report lines
  *   lease  (write) renew the lease;  stop (write) disarm now
@@ -32,6 +34,7 @@ static int pid_tree, allow_root;
 static char *comm = "", *dev = "", *cgroup = "";
 static uint ops = STP_INJECT_OP_READ | STP_INJECT_OP_WRITE;
 static ulong sector_first, sector_last;
+static uint busywait_us;	/* stap guru style: udelay in the handler */
 
 module_param(hook, charp, 0444);
 module_param(action, charp, 0444);
@@ -56,6 +59,7 @@ module_param(cgroup, charp, 0444);
 module_param(ops, uint, 0444);
 module_param(sector_first, ulong, 0444);
 module_param(sector_last, ulong, 0444);
+module_param(busywait_us, uint, 0444);
 
 #define TM_MAXPROBES 8
 static struct kprobe tm_kp[TM_MAXPROBES];
@@ -68,6 +72,21 @@ static int tm_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	unsigned long ip = instruction_pointer(regs);
 
+	if (busywait_us) {
+		/* the peer: what stap guru scripts do, the CPU spins */
+		if (stp_inject_rule_live(stp_inject_rule(0)) && stp_inject_match_task(stp_inject_rule(0)) &&
+		    stp_inject_trigger(stp_inject_rule(0), 0)) {
+			unsigned int left = busywait_us;
+
+			while (left) {
+				unsigned int step = min(left, 1000u);
+
+				udelay(step);
+				left -= step;
+			}
+		}
+		return 0;
+	}
 	if (tm_kind == 0) {
 		if (stp_inject_task_bypass(regs))
 			return 0;
