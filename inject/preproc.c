@@ -103,18 +103,19 @@ static int grow_frames(struct pp *pp)
 	return 0;
 }
 
-static void push_lexer(struct pp *pp, const struct src_file *src)
+static int push_lexer(struct pp *pp, const struct src_file *src)
 {
 	struct pp_frame *f;
 
 	if (grow_frames(pp)) {
 		diag_error((struct loc){ src, 1, 1, 1 }, "script arguments nested too deeply");
-		return;
+		return -1;
 	}
 	f = &pp->frames[pp->nframes++];
 	memset(f, 0, sizeof(*f));
 	f->is_lexer = 1;
 	lex_init(&f->lx, pp->arena, src);
+	return 0;
 }
 
 static int push_tokens(struct pp *pp, const struct token *toks, int n,
@@ -525,8 +526,9 @@ static void pp_conditional(struct pp *pp, const struct token *open)
 		return;
 	}
 	if (v > 0) {
-		if (pp->nconds == 64) {
+		if (pp->nconds == MAX_CONDS) {
 			diag_error(open->loc, "preprocessor conditionals nested too deeply");
+			skip_branch(pp, 0);	/* the whole of it, so the rest balances */
 			return;
 		}
 		pp->conds[pp->nconds] = open->loc;
@@ -535,8 +537,9 @@ static void pp_conditional(struct pp *pp, const struct token *open)
 	}
 	switch (skip_branch(pp, 1)) {
 	case T_PP_ELSE:
-		if (pp->nconds == 64) {
+		if (pp->nconds == MAX_CONDS) {
 			diag_error(open->loc, "preprocessor conditionals nested too deeply");
+			skip_branch(pp, 0);
 			return;
 		}
 		pp->conds[pp->nconds] = open->loc;
@@ -627,7 +630,7 @@ static void pp_define(struct pp *pp, const struct token *at)
 	if (t.kind != T_IDENT && !lex_is_keyword(t.kind)) {
 		diag_error(t.loc, "expected a macro name after '@define' but found '%.*s'",
 			   t.loc.len, t.text);
-		unread(pp, &t, pp->env);
+		skip_define_rest(pp, &t);
 		return;
 	}
 	m->name = tok_name(pp->arena, &t);
@@ -855,7 +858,11 @@ static void pp_script_arg(struct pp *pp, struct token *t)
 		src->name = arena_printf(pp->arena, "<argument $%ld>", (long)t->num);
 		src->text = arg;
 		src->len = strlen(arg);
-		push_lexer(pp, src);
+		if (push_lexer(pp, src)) {
+			t->kind = T_NUM;	/* reported: a 0 in its place */
+			t->num = 0;
+			return;
+		}
 		t->kind = T_EOF;	/* caller re-reads */
 	}
 }

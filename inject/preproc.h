@@ -21,8 +21,9 @@ struct pp {
 	struct token *scratch;		/* token lists being gathered */
 	int nscratch, scratch_cap;
 	const struct pp_env *env;	/* of the last raw token */
-	struct loc conds[64];		/* open %( conditionals */
-	unsigned char cond_in_else[64];
+#define MAX_CONDS 64
+	struct loc conds[MAX_CONDS];	/* open %( conditionals */
+	unsigned char cond_in_else[MAX_CONDS];
 	int nconds;
 };
 
