@@ -72,6 +72,13 @@ const char *sema_probe_shape(int i);
 int sema_elf_functions(struct arena *a, const char *path, const char *pattern,
 		       struct ptrvec *names, struct ptrvec *offsets);
 
+/* An array's key types with, behind them, where each was first inferred
+ * (for the notes of type conflicts): sym->key_types comes from here. */
+enum type *sema_alloc_key_types(struct arena *a, int nkeys);
+/* Where key i's type was first inferred, or NULL for key types allocated
+ * elsewhere. */
+struct loc *sema_key_loc(struct sym *s, int i);
+
 /* sema_resolve.c: symbol resolution of bodies. */
 struct scope {
 	struct func *func;		/* or NULL */

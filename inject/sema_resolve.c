@@ -11,8 +11,41 @@
 #include "sema_builtins.h"
 #include "sema_tvar.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The key types, then a marker and the locations: a sym's key_types either
+ * came from here (marker found) or not (no locations). */
+#define KEY_LOC_MAGIC 0x4b4c4f43u
+struct key_block {
+	unsigned magic;
+	int nkeys;
+	struct loc *locs;
+	enum type types[];
+};
+
+enum type *sema_alloc_key_types(struct arena *a, int nkeys)
+{
+	struct key_block *kb = arena_alloc(a, sizeof(*kb) + sizeof(enum type) * (size_t)nkeys);
+
+	kb->magic = KEY_LOC_MAGIC;
+	kb->nkeys = nkeys;
+	kb->locs = arena_alloc(a, sizeof(struct loc) * (size_t)nkeys);
+	return kb->types;
+}
+
+struct loc *sema_key_loc(struct sym *s, int i)
+{
+	struct key_block *kb;
+
+	if (!s->key_types || i < 0 || i >= s->nkeys)
+		return NULL;
+	kb = (struct key_block *)((char *)s->key_types - offsetof(struct key_block, types));
+	if (kb->magic != KEY_LOC_MAGIC || kb->nkeys != s->nkeys)
+		return NULL;
+	return &kb->locs[i];
+}
 
 static struct sym *find_in(struct ptrvec *v, const char *name)
 {
@@ -108,7 +141,7 @@ static int resolve_var(struct sema *S, struct scope *sc, struct expr *v, int ari
 		if (s->nkeys < 0 || !s->key_types) {
 			s->is_array = 1;
 			s->nkeys = arity;
-			s->key_types = arena_alloc(S->a, sizeof(enum type) * (size_t)arity);
+			s->key_types = sema_alloc_key_types(S->a, arity);
 		} else if (s->nkeys != arity) {
 			diag_error(v->loc, "inconsistent arity for '%s': %d index%s here, %d "
 				   "before", v->name, arity, arity == 1 ? "" : "es", s->nkeys);

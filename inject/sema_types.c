@@ -12,6 +12,16 @@
 
 #include <string.h>
 
+/* What a type belongs to, spelled only when a conflict is reported:
+ * "variable 'x'", "parameter 'p'", "index 0 of 'a'". */
+struct subject {
+	const char *kind;
+	const char *name;
+	int index;		/* >= 0: an array index of name */
+};
+#define SUBJ(kind, name) ((struct subject){ (kind), (name), -1 })
+#define KEY_SUBJ(name, i) ((struct subject){ "index", (name), (i) })
+
 struct tctx {
 	struct sema *S;
 	int changed;
@@ -38,9 +48,16 @@ static int once(struct tctx *t, const void *what)
 	return 1;
 }
 
-/* Unify a slot (a variable's type, a key type, a return type) with t. */
+static const char *subject_text(struct tctx *t, struct subject w)
+{
+	if (w.index >= 0)
+		return arena_printf(t->S->a, "index %d of '%s'", w.index, w.name);
+	return arena_printf(t->S->a, "%s '%s'", w.kind, w.name);
+}
+
+/* Unify a slot (a variable's type, a key type, a return type) with ty. */
 static void unify(struct tctx *t, enum type *slot, struct loc *slot_loc, enum type ty,
-		  struct loc where, const char *what)
+		  struct loc where, struct subject what)
 {
 	if (ty == TY_UNKNOWN || ty == TY_VOID)
 		return;
@@ -52,10 +69,12 @@ static void unify(struct tctx *t, enum type *slot, struct loc *slot_loc, enum ty
 		return;
 	}
 	if (*slot != ty && t->report) {
-		diag_error(where, "type mismatch for %s: %s here, but %s before", what, tname(ty),
+		const char *text = subject_text(t, what);
+
+		diag_error(where, "type mismatch for %s: %s here, but %s before", text, tname(ty),
 			   tname(*slot));
 		if (slot_loc && slot_loc->file)
-			diag_note(*slot_loc, "type of %s was first inferred here (%s)", what,
+			diag_note(*slot_loc, "type of %s was first inferred here (%s)", text,
 				  tname(*slot));
 	}
 }
@@ -96,10 +115,8 @@ static enum type settle(struct tctx *t, struct expr *e, enum type ty, enum type 
 
 static enum type infer_sym(struct tctx *t, struct expr *e, struct sym *s, enum type want)
 {
-	const char *what = quoted(t, "variable", s->name);
-
 	if (want != TY_UNKNOWN && want != TY_VOID)
-		unify(t, &s->type, &s->type_loc, want, e->loc, what);
+		unify(t, &s->type, &s->type_loc, want, e->loc, SUBJ("variable", s->name));
 	e->type = s->type;
 	if (t->report && s->type == TY_STATS && want != TY_STATS && once(t, e))
 		diag_error(e->loc, "statistic '%s' can only be used with '<<<' and the @ "
@@ -115,7 +132,6 @@ static void infer_keys(struct tctx *t, struct sym *s, struct ptrvec *keys, struc
 		return;
 	for (i = 0; i < keys->n && i < s->nkeys; i++) {
 		struct expr *k = keys->v[i];
-		const char *what = arena_printf(t->S->a, "index %d of '%s'", i, s->name);
 		enum type kt;
 
 		if (k->kind == E_VAR && !strcmp(k->name, "*"))
@@ -128,7 +144,7 @@ static void infer_keys(struct tctx *t, struct sym *s, struct ptrvec *keys, struc
 				diag_error(k->loc, "array index must be a long or a string");
 			continue;
 		}
-		unify(t, &s->key_types[i], NULL, kt, k->loc, what);
+		unify(t, &s->key_types[i], sema_key_loc(s, i), kt, k->loc, KEY_SUBJ(s->name, i));
 	}
 	(void)loc;
 }
@@ -267,11 +283,11 @@ static enum type infer_call(struct tctx *t, struct expr *e, enum type want)
 			at = infer(t, e->args.v[i], p->type);
 
 		unify(t, &p->type, &p->type_loc, at, ((struct expr *)e->args.v[i])->loc,
-		      quoted(t, "parameter", p->name));
+		      SUBJ("parameter", p->name));
 	}
 	if (want != TY_UNKNOWN && want != TY_VOID && f->ret_type == TY_UNKNOWN)
 		unify(t, &f->ret_type, &f->ret_type_loc, want, e->loc,
-		      quoted(t, "the return value of", f->name));
+		      SUBJ("the return value of", f->name));
 	return f->ret_type;
 }
 
@@ -473,20 +489,19 @@ static void infer_foreach(struct tctx *t, struct stmt *s)
 			fe->array->type = a->type;
 		for (i = 0; i < fe->keys.n && a->key_types && i < a->nkeys; i++) {
 			struct sym *k = fe->key_syms[i];
-			const char *what = quoted(t, "variable", k->name);
-
-			unify(t, &k->type, &k->type_loc, a->key_types[i], s->loc, what);
-			unify(t, &a->key_types[i], NULL, k->type, s->loc,
-			      arena_printf(t->S->a, "index %d of '%s'", i, a->name));
+			unify(t, &k->type, &k->type_loc, a->key_types[i], s->loc,
+			      SUBJ("variable", k->name));
+			unify(t, &a->key_types[i], sema_key_loc(a, i), k->type, s->loc,
+			      KEY_SUBJ(a->name, i));
 			k->written = 1;
 		}
 		if (fe->value_sym) {
 			enum type vt = a->type == TY_STATS ? TY_UNKNOWN : a->type;
 
 			unify(t, &fe->value_sym->type, &fe->value_sym->type_loc, vt, s->loc,
-			      quoted(t, "variable", fe->value_sym->name));
+			      SUBJ("variable", fe->value_sym->name));
 			unify(t, &a->type, &a->type_loc, fe->value_sym->type, s->loc,
-			      quoted(t, "variable", a->name));
+			      SUBJ("variable", a->name));
 			fe->value_sym->written = 1;
 		}
 		if (fe->slice.n)
@@ -545,7 +560,7 @@ static void infer_stmt(struct tctx *t, struct stmt *s)
 				ty = infer(t, s->expr, f->ret_type);
 
 			unify(t, &f->ret_type, &f->ret_type_loc, ty, s->expr->loc,
-			      quoted(t, "the return value of", f->name));
+			      SUBJ("the return value of", f->name));
 		}
 		break;
 	case S_DELETE:
@@ -565,7 +580,7 @@ static void infer_stmt(struct tctx *t, struct stmt *s)
 		infer_stmt(t, s->then);
 		if (s->catch_sym) {
 			unify(t, &s->catch_sym->type, &s->catch_sym->type_loc, TY_STRING, s->loc,
-			      quoted(t, "variable", s->catch_sym->name));
+			      SUBJ("variable", s->catch_sym->name));
 			s->catch_sym->written = 1;
 		}
 		infer_stmt(t, s->else_);
@@ -591,7 +606,7 @@ static void walk_all(struct tctx *t)
 			enum type ty = infer(t, g->init, g->type);
 
 			unify(t, &g->type, &g->type_loc, ty, g->init->loc,
-			      quoted(t, "variable", g->name));
+			      SUBJ("variable", g->name));
 			g->written = 1;
 		}
 	}
