@@ -25,7 +25,8 @@ int lex_is_keyword(enum tok k)
 	return k >= K_PROBE && k < T_COUNT;
 }
 
-/* Character classes as one table lookup each (built by lex_init). */
+/* Character classes as one table lookup each (built by lex_init).
+ * stap identifiers may contain '$' after the first character. */
 enum { CC_START = 1, CC_IDENT = 2, CC_SPACE = 4 };
 static unsigned char char_class[256];
 
@@ -41,7 +42,6 @@ static void char_class_init(void)
 			(c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'
 			 ? CC_SPACE : 0));
 	}
-	/* stap identifiers may contain '$' after the first character */
 }
 
 static int is_ident_start(int c)

@@ -618,7 +618,7 @@ static void skip_define_rest(struct pp *pp, struct token *t)
 }
 
 /* define -> '@define' NAME ['(' [PARAM (',' PARAM)*] ')'] '%(' tokens '%)' */
-static void pp_define(struct pp *pp, const struct token *at)
+static void pp_define(struct pp *pp)
 {
 	struct macro *m = arena_alloc(pp->arena, sizeof(*m));
 	struct macro_table *table;
@@ -696,7 +696,6 @@ static void pp_define(struct pp *pp, const struct token *at)
 		}
 		/* a later library file overrides an earlier one, as stap's do */
 	}
-	(void)at;
 	macro_add(table, m);
 }
 
@@ -775,7 +774,7 @@ static int pp_expand_at(struct pp *pp, const struct token *t)
 	memcpy(name, t->text + 1, (size_t)len);
 	name[len] = 0;
 	if (!strcmp(name, "define")) {
-		pp_define(pp, t);
+		pp_define(pp);
 		return 1;
 	}
 	if (env)
