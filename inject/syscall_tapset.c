@@ -508,7 +508,7 @@ static void emit_errno(struct sbuf *b)
 	ERRNO_KERNEL_LIST(X)
 #undef X
 	sb_puts(b, "};\n\n"
-		   "static const char *stp_errno_name(long err)\n{\n"
+		   "static __maybe_unused const char *stp_errno_name(long err)\n{\n"
 		   "\tif (err < 0)\n\t\terr = -err;\n"
 		   "\tif (err > 0 && err < (long)ARRAY_SIZE(stp_errno_names))\n"
 		   "\t\treturn stp_errno_names[err];\n"
