@@ -73,12 +73,13 @@ extern const char *const statop_spelling[];
 	X(E_DEFINED)	/* @defined(left) */                                      \
 	X(E_ENTRY)	/* @entry(left) */                                        \
 	X(E_PROBEWRITE)	/* @probewrite(left) */                                   \
-	X(E_UNARY)	/* op left */                                             \
+	X(E_UNARY)	/* op left; OP_BAND is address-of (&$x->f, &p->f) */     \
 	X(E_BINARY)	/* left op right (incl. OP_CONCAT, regex ops) */          \
 	X(E_ASSIGN)	/* left op= right; op is OP_ASSIGN or the compound op */  \
 	X(E_PREINC) X(E_PREDEC) X(E_POSTINC) X(E_POSTDEC) /* left */      \
 	X(E_TERNARY)	/* cond ? left : right */                                 \
-	X(E_CALL)	/* name(args); sema sets func */                          \
+	X(E_CALL)	/* name(args); sema sets func. Also @const @kderef */     \
+			/* @uderef @kregister @uregister @perf, name with '@' */  \
 	X(E_IN)		/* [args] in base */                                      \
 	X(E_STAT_ADD)	/* left <<< right */                                      \
 	X(E_STAT)	/* statop(left [, args for hist_linear]) */               \
