@@ -9,6 +9,7 @@
  */
 #include "gen_internal.h"
 #include "sema_builtins.h"
+#include "tracepoints.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -626,6 +627,62 @@ static void gen_probe(struct gen *g, struct derived_probe *p, struct unit *u, in
 	body_close(g);
 }
 
+/* The entry handler of a .return probe that reads values at entry. */
+static void save_entry_values(struct gen *g, const struct expr *e)
+{
+	int i;
+
+	if (!e)
+		return;
+	if (e->kind == E_ENTRY) {
+		const char *v = gen_expr(g, e->left);
+
+		gen_line(g, "((int64_t *)c->entry)[%d] = %s;", e->entry_slot, v);
+		return;
+	}
+	if (e->kind == E_TARGET || e->kind == E_CAST || e->kind == E_ATVAR)
+		gen_tvar_save_entry(g, e);
+	save_entry_values(g, e->left);
+	save_entry_values(g, e->right);
+	save_entry_values(g, e->cond);
+	save_entry_values(g, e->base);
+	for (i = 0; i < e->args.n; i++)
+		save_entry_values(g, e->args.v[i]);
+}
+
+static void save_entry_stmt(struct gen *g, const struct stmt *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->body.n; i++)
+		save_entry_stmt(g, s->body.v[i]);
+	save_entry_values(g, s->expr);
+	save_entry_values(g, s->cond);
+	save_entry_stmt(g, s->init);
+	save_entry_stmt(g, s->incr);
+	save_entry_stmt(g, s->then);
+	save_entry_stmt(g, s->else_);
+	if (s->fe)
+		save_entry_values(g, s->fe->limit);
+}
+
+static void gen_probe_entry(struct gen *g, struct derived_probe *p, struct unit *u, int idx)
+{
+	g->func = NULL;
+	g->probe = p;
+	g->in_entry = 1;
+	u->name = gen_fmt(g, "stp_probe_%d_entry", idx);
+	u->comment = gen_fmt(g, "entry values of probe %s", p->pp);
+	frame_open(g, &u->fr, gen_fmt(g, "struct stp_frame_p%d_entry", idx));
+	body_open(g, u);
+	save_entry_values(g, p->condition);
+	save_entry_stmt(g, p->body);
+	body_close(g);
+	g->in_entry = 0;
+}
+
 static const char *const probe_kind_c[] = {
 	[PK_BEGIN] = "STP_PK_BEGIN", [PK_END] = "STP_PK_END", [PK_ERROR] = "STP_PK_ERROR",
 	[PK_NEVER] = "STP_PK_NEVER", [PK_TIMER] = "STP_PK_TIMER",
@@ -634,9 +691,49 @@ static const char *const probe_kind_c[] = {
 	[PK_UPROBE] = "STP_PK_UPROBE", [PK_URETPROBE] = "STP_PK_URETPROBE",
 };
 
+/*
+ * kernel.trace probes: a callback with the tracepoint's shape, void
+ * (void *data, args...), each argument taken as a register-wide unsigned
+ * long (x86-64 passes every TP_PROTO argument in a register or an 8-byte
+ * stack slot); it packs them as u64s for stp_probe_arg(). data is the
+ * stp_probe the runtime registered the callback with.
+ */
+static void emit_tracepoint_callbacks(struct gen *g, FILE *out)
+{
+	int i, k;
+
+	for (i = 0; i < g->prog->probes.n; i++) {
+		const struct derived_probe *p = g->prog->probes.v[i];
+		const struct tracepoint *tp;
+		int nargs;
+
+		if (p->kind != PK_TRACEPOINT)
+			continue;
+		tp = tracepoints_find(g->prog->target, p->tp_system, p->tp_event);
+		if (!tp) {
+			diag_error(p->loc, "unknown tracepoint '%s:%s'",
+				   p->tp_system ? p->tp_system : "*", p->tp_event);
+			g->failed = 1;
+			continue;
+		}
+		nargs = tp->nargs;
+		fprintf(out, "/* kernel.trace(\"%s:%s\") */\n", tp->system, tp->event);
+		fprintf(out, "static void stp_tp_%d(void *data", i);
+		for (k = 0; k < nargs; k++)
+			fprintf(out, ", unsigned long a%d", k);
+		fprintf(out, ")\n{\n\tu64 args[%d] = {", nargs ? nargs : 1);
+		for (k = 0; k < nargs; k++)
+			fprintf(out, "%s a%d", k ? "," : "", k);
+		fprintf(out, "%s };\n\n", nargs ? "" : " 0");
+		fprintf(out, "\tstp_probe_hit(data, NULL, args);\n}\n\n");
+	}
+}
+
 static void emit_probe_table(struct gen *g, FILE *out)
 {
 	int i;
+
+	emit_tracepoint_callbacks(g, out);
 
 	fprintf(out, "static const struct stp_probe stp_probes[] = {\n");
 	for (i = 0; i < g->prog->probes.n; i++) {
@@ -654,6 +751,9 @@ static void emit_probe_table(struct gen *g, FILE *out)
 			fprintf(out, ", .offset = %lld", (long long)p->offset);
 		if (p->maxactive)
 			fprintf(out, ", .maxactive = %d", p->maxactive);
+		if (p->nentry)
+			fprintf(out, ",\n\t  .entry_size = %d * sizeof(int64_t), "
+				".entry_handler = stp_probe_%d_entry", p->nentry, i);
 		if (p->kind == PK_TIMER || p->kind == PK_TIMER_PROFILE) {
 			if (p->timer_jiffies)
 				fprintf(out, ", .jiffies = 1, .interval_ns = %lld",
@@ -665,7 +765,8 @@ static void emit_probe_table(struct gen *g, FILE *out)
 					(long long)p->randomize_ns);
 		}
 		if (p->tp_event)
-			fprintf(out, ", .event = %s", gen_c_string(g, p->tp_event));
+			fprintf(out, ", .event = %s, .tp_callback = (void *)stp_tp_%d",
+				gen_c_string(g, p->tp_event), i);
 		if (p->path)
 			fprintf(out, ", .path = %s, .uoffset = %llu", gen_c_string(g, p->path),
 				(unsigned long long)p->uoffset);
@@ -677,13 +778,17 @@ static void emit_probe_table(struct gen *g, FILE *out)
 /* The frame memory bound, as an expression in MAXSTRINGLEN and MAXNESTING
  * (runtime.h defines them after this line; the macro expands later). */
 static void emit_locals_size(FILE *out, struct unit *funcs, int nfuncs, struct unit *probes,
-			     int nprobes)
+			     struct unit *entries, int nprobes)
 {
 	long pf = 0, ps = 0, ff = 0, fs = 0, fixed, nstr;
 	int i;
 
-	for (i = 0; i < nprobes; i++) {
-		frame_size(&probes[i].fr, &fixed, &nstr);
+	for (i = 0; i < 2 * nprobes; i++) {
+		struct unit *u = i < nprobes ? &probes[i] : &entries[i - nprobes];
+
+		if (!u->name)
+			continue;
+		frame_size(&u->fr, &fixed, &nstr);
 		pf = fixed > pf ? fixed : pf;
 		ps = nstr > ps ? nstr : ps;
 	}
@@ -709,7 +814,7 @@ static void emit_unit(FILE *out, const struct unit *u, const char *sig)
 int gen_module(FILE *out, const struct program *prog, const struct gen_options *opt)
 {
 	struct gen G = { .prog = prog, .opt = opt, .a = prog->arena }, *g = &G;
-	struct unit *funcs, *probes;
+	struct unit *funcs, *probes, *entries;
 	int i;
 
 	/* survey: histograms per statistic */
@@ -729,6 +834,7 @@ int gen_module(FILE *out, const struct program *prog, const struct gen_options *
 
 	funcs = arena_alloc(g->a, sizeof(*funcs) * (size_t)(prog->funcs.n + 1));
 	probes = arena_alloc(g->a, sizeof(*probes) * (size_t)(prog->probes.n + 1));
+	entries = arena_alloc(g->a, sizeof(*entries) * (size_t)(prog->probes.n + 1));
 	for (i = 0; i < prog->funcs.n; i++) {
 		struct func *f = prog->funcs.v[i];
 
@@ -738,8 +844,13 @@ int gen_module(FILE *out, const struct program *prog, const struct gen_options *
 	}
 	for (i = 0; i < prog->funcs.n; i++)
 		gen_function(g, prog->funcs.v[i], &funcs[i], i);
-	for (i = 0; i < prog->probes.n; i++)
-		gen_probe(g, prog->probes.v[i], &probes[i], i);
+	for (i = 0; i < prog->probes.n; i++) {
+		struct derived_probe *p = prog->probes.v[i];
+
+		gen_probe(g, p, &probes[i], i);
+		if (p->nentry)
+			gen_probe_entry(g, p, &entries[i], i);
+	}
 	if (g->failed || diag.errors)
 		return -1;
 
@@ -755,7 +866,7 @@ int gen_module(FILE *out, const struct program *prog, const struct gen_options *
 		else
 			fprintf(out, "#define %s 1\n", d);
 	}
-	emit_locals_size(out, funcs, prog->funcs.n, probes, prog->probes.n);
+	emit_locals_size(out, funcs, prog->funcs.n, probes, entries, prog->probes.n);
 	fprintf(out, "#include \"runtime.h\"\n\n");
 
 	for (i = 0; i < prog->embedded.n; i++)
@@ -769,8 +880,11 @@ int gen_module(FILE *out, const struct program *prog, const struct gen_options *
 
 	for (i = 0; i < prog->funcs.n; i++)
 		frame_emit(out, &funcs[i].fr);
-	for (i = 0; i < prog->probes.n; i++)
+	for (i = 0; i < prog->probes.n; i++) {
 		frame_emit(out, &probes[i].fr);
+		if (entries[i].name)
+			frame_emit(out, &entries[i].fr);
+	}
 
 	for (i = 0; i < prog->funcs.n; i++)
 		fprintf(out, "static void %s(struct stp_context *c, %s *l);\n", funcs[i].name,
@@ -781,6 +895,18 @@ int gen_module(FILE *out, const struct program *prog, const struct gen_options *
 						  funcs[i].name, funcs[i].fr.type));
 		fprintf(out, "}\n\n");
 		free(funcs[i].text);
+	}
+	for (i = 0; i < prog->probes.n; i++) {
+		if (!entries[i].name)
+			continue;
+		fprintf(out, "/* %s */\nstatic void %s(struct stp_context *c)\n{\n",
+			entries[i].comment, entries[i].name);
+		fprintf(out, "\t%s *l = stp_frame_push(c, sizeof(*l));\n\n", entries[i].fr.type);
+		fprintf(out, "\tif (!l || !c->entry)\n\t\treturn;\n");
+		fwrite(entries[i].text, 1, entries[i].len, out);
+		fprintf(out, "out: __attribute__((unused));\n");
+		fprintf(out, "\tstp_frame_pop(c, sizeof(*l));\n}\n\n");
+		free(entries[i].text);
 	}
 	for (i = 0; i < prog->probes.n; i++) {
 		const char *lock = prog->globals.n ? "stp_lock_globals(c)" : "0";
@@ -802,5 +928,5 @@ int gen_module(FILE *out, const struct program *prog, const struct gen_options *
 	emit_probe_table(g, out);
 	emit_globals_init(g, out);
 	fprintf(out, "#include \"runtime_main.h\"\n");
-	return ferror(out) ? -1 : 0;
+	return g->failed || ferror(out) ? -1 : 0;
 }

@@ -34,8 +34,9 @@ static int is_hist(const struct expr *e)
 	       (e->statop == STAT_HIST_LOG || e->statop == STAT_HIST_LINEAR);
 }
 
-/* print(@hist_log(s)): stap's ASCII histogram; empty aggregates fail. */
-static void gen_print_hist(struct gen *g, const struct expr *e)
+/* print(@hist_log(s)): stap's ASCII histogram; empty aggregates fail
+ * (near the print call, as stap reports it). */
+static void gen_print_hist(struct gen *g, const struct expr *e, struct loc call)
 {
 	const struct expr *operand = e->left;
 	const struct sym *s = operand->kind == E_INDEX ? operand->base->sym : operand->sym;
@@ -46,7 +47,7 @@ static void gen_print_hist(struct gen *g, const struct expr *e)
 	gen_line(g, "%s = stp_map_get_stat(%s, %s);", sd, map, keys);
 	gen_line(g, "if (unlikely(!%s || !%s->count)) {", sd, sd);
 	g->indent++;
-	gen_fail(g, e->loc, "stp_error(c, \"empty aggregate\")");
+	gen_fail(g, call, "stp_error(c, \"empty aggregate\")");
 	g->indent--;
 	gen_line(g, "}");
 	gen_line(g, "stp_hist_print(c, %s, &(%s)->hist);", sd, map);
@@ -128,7 +129,7 @@ static const char *gen_print_family(struct gen *g, const struct expr *e, int to_
 			/* flush what precedes, then the histogram itself */
 			if (fmt[0] || n)
 				gen_format_call(g, e->loc, NULL, fmt, args, n);
-			gen_print_hist(g, a);
+			gen_print_hist(g, a, e->loc);
 			fmt = "";
 			n = 0;
 			continue;

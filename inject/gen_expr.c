@@ -462,12 +462,19 @@ static const char *gen_stat(struct gen *g, const struct expr *e)
 static const char *gen_hist_index(struct gen *g, const struct expr *e)
 {
 	const struct expr *st = e->left;
-	const char *keys, *map = stat_target(g, st->left, &keys), *sd, *i;
+	const char *keys, *map = stat_target(g, st->left, &keys), *sd, *i, *t;
 
 	sd = gen_temp_typed(g, "struct stp_stat *", 8, 0);
 	gen_line(g, "%s = stp_map_get_stat(%s, %s);", sd, map, keys);
 	i = gen_expr(g, e->args.n ? e->args.v[0] : e->right);
-	return gen_fmt(g, "stp_hist_bucket(%s, &(%s)->hist, %s)", sd, map, i);
+	t = gen_temp_long(g);
+	gen_line(g, "%s = %s;", t, i);
+	gen_line(g, "if (unlikely(%s < 0 || %s >= (%s)->hist.buckets)) {", t, t, map);
+	g->indent++;
+	gen_fail(g, e->loc, "stp_error(c, \"histogram index out of range\")");
+	g->indent--;
+	gen_line(g, "}");
+	return gen_fmt(g, "stp_hist_bucket(%s, &(%s)->hist, %s)", sd, map, t);
 }
 
 /* ---- membership ---- */
@@ -605,8 +612,11 @@ const char *gen_expr(struct gen *g, const struct expr *e)
 						     e->left->kind != E_ATVAR))
 			       ? "((int64_t)1)" : "((int64_t)0)";
 	case E_ENTRY:
+		if (g->in_entry)
+			return gen_expr(g, e->left);
+		return gen_entry_slot(g, e->entry_slot);
 	case E_PROBEWRITE:
-		diag_error(e->loc, "'@entry' and '@probewrite' are not supported yet");
+		diag_error(e->loc, "'@probewrite' is not supported");
 		g->failed = 1;
 		return "0";
 	case E_UNARY:

@@ -54,7 +54,7 @@ struct gen {
 	const char *err_label;		/* where a run-time error jumps */
 	struct loop_labels *loop;
 	int label_seq;
-	int uses_next;			/* `next` seen in a function */
+	int in_entry;			/* emitting a .return probe's entry handler */
 	struct ptrvec hists;		/* struct hist_use * */
 	int failed;			/* a diag_error was reported */
 };
@@ -96,5 +96,9 @@ const char *gen_builtin_call(struct gen *g, const struct expr *e);
 
 /* gen_tvar.c: target variables ($x, @cast, @var). */
 const char *gen_tvar(struct gen *g, const struct expr *e);
+/* A .return probe's value saved at entry; and the saving, in the entry
+ * handler, of what an expression needs. */
+const char *gen_entry_slot(struct gen *g, int slot);
+void gen_tvar_save_entry(struct gen *g, const struct expr *e);
 
 #endif

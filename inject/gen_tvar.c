@@ -77,6 +77,44 @@ static const char *gen_steps(struct gen *g, const struct expr *e, const struct t
 	return v;
 }
 
+/* A value saved by the entry handler of a .return probe (slot of c->entry). */
+const char *gen_entry_slot(struct gen *g, int slot)
+{
+	return gen_fmt(g, "(c->entry ? ((const int64_t *)c->entry)[%d] : 0)", slot);
+}
+
+/* The steps of an access, or its saved entry value in a return handler. */
+static const char *gen_value(struct gen *g, const struct expr *e, const struct tvar_access *ta)
+{
+	if (ta->at_entry && !g->in_entry) {
+		const char *v = gen_temp_long(g);
+
+		gen_line(g, "%s = %s;", v, gen_entry_slot(g, ta->entry_slot));
+		return v;
+	}
+	return gen_steps(g, e, ta);
+}
+
+/* In an entry handler: compute every value the return handler will need. */
+void gen_tvar_save_entry(struct gen *g, const struct expr *e)
+{
+	const struct tvar_access *ta = e->tvar;
+	int i;
+
+	if (!ta)
+		return;
+	if (ta->at_entry && !ta->pretty)
+		gen_line(g, "((int64_t *)c->entry)[%d] = %s;", ta->entry_slot,
+			 gen_steps(g, e, ta));
+	for (i = 0; ta->pretty && i < ta->npretty; i++) {
+		const struct tvar_access *v = ta->pretty[i].value;
+
+		if (v && v->at_entry)
+			gen_line(g, "((int64_t *)c->entry)[%d] = %s;", v->entry_slot,
+				 gen_steps(g, e, v));
+	}
+}
+
 const char *gen_tvar(struct gen *g, const struct expr *e)
 {
 	const struct tvar_access *ta = e->tvar;
@@ -85,12 +123,6 @@ const char *gen_tvar(struct gen *g, const struct expr *e)
 	if (!ta) {
 		diag_error(e->loc, "target variable '%s' was not resolved",
 			   e->name ? e->name : "@cast");
-		g->failed = 1;
-		return "0";
-	}
-	if (ta->at_entry) {
-		diag_error(e->loc, "target variables at entry of a .return probe are not "
-			   "supported yet");
 		g->failed = 1;
 		return "0";
 	}
@@ -106,12 +138,12 @@ const char *gen_tvar(struct gen *g, const struct expr *e)
 				gen_line(g, "stp_str_append(%s, %s);", t, gen_c_string(g, p->text));
 			if (!p->value)
 				continue;
-			v = gen_steps(g, e, p->value);
+			v = gen_value(g, e, p->value);
 			gen_line(g, "stp_tvar_pretty(%s, %s, %d);", t, v, (int)p->fmt);
 		}
 		return t;
 	}
-	v = gen_steps(g, e, ta);
+	v = gen_value(g, e, ta);
 	if (e->type == TY_STRING) {
 		const char *t = gen_temp_str(g);
 
