@@ -712,8 +712,16 @@ int ksyms_match(struct arena *a, const struct target_info *t, const char *module
 	if (!st)
 		return -1;
 	at = strchr(pattern, '@');
-	if (at)
+	if (at) {
+		/* without line tables "f*@fs/x.c" would mean every f*: refuse */
+		if (ksyms_is_glob(arena_strndup(a, pattern, (size_t)(at - pattern)))) {
+			last_error = arena_printf(&ks_arena, "a source file ('%s') cannot "
+						  "narrow a function glob without debuginfo",
+						  at + 1);
+			return -1;
+		}
 		pattern = arena_strndup(a, pattern, (size_t)(at - pattern));
+	}
 	expand_braces(a, pattern, &globs);
 	for (g = 0; g < globs.n; g++) {
 		const char *glob = globs.v[g];

@@ -38,9 +38,11 @@ int ksyms_is_glob(const char *pattern);
 
 /* Append to out_names (arena strings, sorted, no duplicates) the probe-able
  * function symbols of the kernel (module NULL or "kernel") or of module M
- * that match pattern. A "@file[:line]" suffix of the pattern is ignored
- * (no line tables without debuginfo). Returns the number appended, or -1
- * when no symbol source exists for the target (ksyms_error() says why). */
+ * that match pattern. A "@file[:line]" suffix of a plain name is ignored
+ * (no line tables without debuginfo); after a glob it is an error, since
+ * it could not narrow the match. Returns the number appended, or -1 when
+ * no symbol source exists for the target or the pattern cannot be honoured
+ * (ksyms_error() says why). */
 int ksyms_match(struct arena *a, const struct target_info *t, const char *module,
 		const char *pattern, struct ptrvec *out_names);
 /* 1 when name is a probe-able function of the kernel/module, 0 when not,

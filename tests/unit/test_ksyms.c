@@ -135,6 +135,10 @@ START_TEST(match_exact_ignores_file_suffix)
 	ck_assert_str_eq(out.v[0], "vfs_read");
 	ck_assert_int_eq(ksyms_match(&arena, &fake, NULL, "nosuch", &out), 0);
 	ck_assert_int_eq(out.n, 1);
+	/* a file cannot narrow a glob without line tables: refused */
+	ck_assert_int_eq(ksyms_match(&arena, &fake, NULL, "vfs_*@fs/read_write.c", &out), -1);
+	ck_assert_str_eq(ksyms_error(), "a source file ('fs/read_write.c') cannot narrow a "
+			 "function glob without debuginfo");
 }
 END_TEST
 
