@@ -7,10 +7,10 @@
 # Checks, each against the value the program passed: kernel.function
 # parameters ($count, $pos[0]), member chains through pointers and
 # embedded structs ($file->f_path->dentry->d_name->name), a char array
-# (d_iname), @cast, $$parms' layout, $return of a .return probe, and a
-# process probe's DWARF parameters ($a, $b, $$parms, $return).
-# Tracepoint arguments are not checked here yet: pass 3 does not emit the
-# tracepoint callbacks the runtime registers (tp_callback is NULL).
+# (d_iname), @cast, $$parms' layout; in a .return probe $return, a
+# parameter's entry value and @entry(); a tracepoint's arguments
+# (sched_process_exec: $p->comm$, $bprm->filename); a process probe's
+# DWARF parameters ($a, $b, $$parms, $return).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
@@ -32,7 +32,7 @@ function done(what) {
 	n = 0
 	foreach (k in seen)
 		n++
-	if (n == 4)
+	if (n == 5)
 		exit()
 }
 probe begin { printf("ready\n") }
@@ -49,8 +49,14 @@ probe kernel.function("vfs_read") {
 }
 probe kernel.function("vfs_read").return {
 	if (execname() == "tvar_target" && \$return == 1234 && !("return" in seen)) {
-		printf("return %d\n", \$return)
+		printf("return %d count %d pos %d\n", \$return, \$count, @entry(\$pos[0]))
 		done("return")
+	}
+}
+probe kernel.trace("sched:sched_process_exec") {
+	if (kernel_string(\$p->comm) == "tvar_target" && !("exec" in seen)) {
+		printf("exec %s %s\n", kernel_string(\$bprm->filename), \$p->comm\$)
+		done("exec")
 	}
 }
 probe process("$T").function("tvar_target_fn") {
@@ -84,7 +90,8 @@ has() {	# NAME REGEX
 has "parameters \$count and \$pos[0]" '^count 1234 pos 77$'
 has "member chain, char array and @cast" '^name tvar-file iname tvar-file len 9$'
 has "\$\$parms layout" '^parms file=0x[0-9a-f]{8,} buf=0x[0-9a-f]+ count=0x4d2 pos=0x[0-9a-f]{8,}$'
-has "\$return of a .return probe" '^return 1234$'
+has "\$return, entry values and @entry in a .return probe" '^return 1234 count 1234 pos 77$'
+has "tracepoint arguments" '^exec [^ ]*/tvar_target "tvar_target"$'
 has "process probe DWARF parameters" '^fn -5 42 a=0xfffffffffffffffb s=0x[0-9a-f]+ b=0x2a$'
 has "process probe \$return" '^fnret 39$'
 GUEST
