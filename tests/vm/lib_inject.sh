@@ -57,7 +57,7 @@ vm_run() {
 	cp "$(command -v busybox)" "$dir/root/bin/busybox"
 	cp "$BUILD"/tools/inj_* "$dir/root/bin/"
 	cp "$VM_WORK/mod/inject_testmod.ko" "$VM_WORK/mod/inject_testcap.ko" "$dir/root/mod/"
-	for m in configfs null_blk brd dm-mod dm-delay; do
+	for m in configfs null_blk brd dm-mod dm-delay crc32c_generic crc16 mbcache jbd2 ext4; do
 		local ko
 		ko=$(vm_ko "$m")
 		[ -n "$ko" ] && cp "$ko" "$dir/root/mod/$m.ko"
@@ -71,7 +71,7 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 insmod /mod/configfs.ko
-insmod /mod/null_blk.ko nr_devices=1 irqmode=0 memory_backed=1
+insmod /mod/null_blk.ko nr_devices=1 irqmode=0 memory_backed=1 gb=1
 insmod /mod/brd.ko rd_nr=1 rd_size=65536
 RAM0=\$(cat /sys/block/ram0/dev)
 NULLB=\$(cat /sys/block/nullb0/dev)
@@ -88,7 +88,7 @@ EOF
 	# TCG by default: KVM on this class of host (nested) does not boot
 	local accel=${INJECT_VM_ACCEL:--accel tcg}
 	VM_OUT=$dir/console.log
-	timeout "${INJECT_VM_TIMEOUT:-180}" qemu-system-x86_64 $accel -m 512M -smp 2 \
+	timeout "${INJECT_VM_TIMEOUT:-150}" qemu-system-x86_64 $accel -m 512M -smp 2 \
 		-kernel "/boot/vmlinuz-$KVER" -initrd "$dir/initrd.gz" \
 		-append "console=ttyS0 quiet panic=-1 loglevel=4" -nographic -no-reboot \
 		> "$VM_OUT" 2>&1
