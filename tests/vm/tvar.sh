@@ -9,7 +9,9 @@
 # embedded structs ($file->f_path->dentry->d_name->name), a char array
 # (d_iname), @cast, $$parms' layout; in a .return probe $return, a
 # parameter's entry value and @entry(); a tracepoint's arguments
-# (sched_process_exec: $p->comm$, $bprm->filename); a process probe's
+# (sched_process_exec: $p->comm$, $bprm->filename); bitfields
+# (udp_sendmsg: $sk->sk_userlocks, $sk->sk_no_check_tx); a member of a
+# struct passed by value (from_kuid_munged: $kuid->val); a process probe's
 # DWARF parameters ($a, $b, $$parms, $return).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,7 +34,7 @@ function done(what) {
 	n = 0
 	foreach (k in seen)
 		n++
-	if (n == 5)
+	if (n == 7)
 		exit()
 }
 probe begin { printf("ready\n") }
@@ -57,6 +59,19 @@ probe kernel.trace("sched:sched_process_exec") {
 	if (kernel_string(\$p->comm) == "tvar_target" && !("exec" in seen)) {
 		printf("exec %s %s\n", kernel_string(\$bprm->filename), \$p->comm\$)
 		done("exec")
+	}
+}
+probe kernel.function("udp_sendmsg") {
+	if (execname() == "tvar_target" && !("udp" in seen)) {
+		printf("udp locks %d nocheck %d len %d\n", \$sk->sk_userlocks, \$sk->sk_no_check_tx,
+		       \$len)
+		done("udp")
+	}
+}
+probe kernel.function("from_kuid_munged") {
+	if (execname() == "tvar_target" && \$kuid->val == 1234 && !("kuid" in seen)) {
+		printf("kuid %d\n", \$kuid->val)
+		done("kuid")
 	}
 }
 probe process("$T").function("tvar_target_fn") {
@@ -94,6 +109,8 @@ has "\$return, entry values and @entry in a .return probe" '^return 1234 count 1
 has "tracepoint arguments" '^exec [^ ]*/tvar_target "tvar_target"$'
 has "process probe DWARF parameters" '^fn -5 42 a=0xfffffffffffffffb s=0x[0-9a-f]+ b=0x2a$'
 has "process probe \$return" '^fnret 39$'
+has "bitfields" '^udp locks 3 nocheck 1 len 3$'
+has "a struct passed by value in a register" '^kuid 1234$'
 GUEST
 
 out=$("$BUILD/vmrun" -r "$R" \
