@@ -87,6 +87,7 @@ $(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libinject.a
 check: all $(BUILD)/unit-tests $(BUILD)/vmrun
 	$(BUILD)/unit-tests
 	tests/lang/run.sh
+	BUILD=$(BUILD) tests/scenario/run.sh
 	tests/vm/run.sh
 
 check-unit: $(BUILD)/unit-tests
