@@ -404,6 +404,26 @@ static int cmp_sys_event(const void *a, const void *b)
 	return c ? c : strcmp(x->event, y->event);
 }
 
+/* Does the system glob accept tp? An event whose system could not be
+ * found (no tracefs, no header) is taken on the user's word when named
+ * exactly, and for a glob of events under a plain system name when it
+ * carries that name as its prefix ("sched:*" takes sched_switch): the
+ * convention nearly every TRACE_SYSTEM follows. */
+static int system_matches(const char *system_glob, const struct tracepoint *tp,
+			  const char *event_glob)
+{
+	size_t n = strlen(system_glob);
+
+	if (ksyms_glob_match(system_glob, tp->system, 0))
+		return 1;
+	if (strcmp(tp->system, "unknown"))
+		return 0;
+	if (!ksyms_is_glob(event_glob))
+		return 1;
+	return !ksyms_is_glob(system_glob) && !strncmp(tp->event, system_glob, n) &&
+	       tp->event[n] == '_';
+}
+
 int tracepoints_match(const struct target_info *t, const char *system_glob,
 		      const char *event_glob, struct ptrvec *out, struct arena *a)
 {
@@ -415,11 +435,20 @@ int tracepoints_match(const struct target_info *t, const char *system_glob,
 	for (i = 0; i < tt->n; i++) {
 		struct tracepoint *tp = &tt->v[i];
 
-		if (system_glob ? !ksyms_glob_match(system_glob, tp->system, 0) :
+		if (system_glob ? !system_matches(system_glob, tp, event_glob) :
 				  !strcmp(tp->system, "unknown") && ksyms_is_glob(event_glob))
 			continue;
-		if (ksyms_glob_match(event_glob, tp->event, 0))
-			ptrvec_push(a, out, tp);
+		if (!ksyms_glob_match(event_glob, tp->event, 0))
+			continue;
+		if (system_glob && !ksyms_is_glob(system_glob) && !strcmp(tp->system, "unknown")) {
+			/* placed by the user's word: it carries their system */
+			struct tracepoint *copy = ARENA_NEW(a, struct tracepoint);
+
+			*copy = *tp;
+			copy->system = arena_strdup(a, system_glob);
+			tp = copy;
+		}
+		ptrvec_push(a, out, tp);
 	}
 	qsort(out->v + first, (size_t)(out->n - first), sizeof(void *), cmp_sys_event);
 	return out->n - first;
@@ -434,7 +463,16 @@ const struct tracepoint *tracepoints_find(const struct target_info *t, const cha
 	if (!tt)
 		return NULL;
 	tp = find_event(tt, event, strlen(event));
-	if (tp && system && strcmp(system, tp->system))
+	if (!tp || !system || !strcmp(system, tp->system))
+		return tp;
+	if (strcmp(tp->system, "unknown"))
 		return NULL;
-	return tp;
+	/* an unknown system takes the user's word: a copy carries it */
+	{
+		struct tracepoint *copy = ARENA_NEW(&tp_arena, struct tracepoint);
+
+		*copy = *tp;
+		copy->system = arena_strdup(&tp_arena, system);
+		return copy;
+	}
 }

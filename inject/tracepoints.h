@@ -9,7 +9,9 @@
  * the TRACE_SYSTEM of the trace headers in /lib/modules/R/{source,build}
  * (include/trace/events, arch/x86/include/asm/trace, ...), as stap itself
  * finds them. An event in BTF whose header is not shipped is listed under
- * system "unknown". Loaded lazily, once per process.
+ * system "unknown"; asked for with a system, it is taken on the user's word
+ * when named exactly, and by its name's prefix under a glob ("sched:*").
+ * Loaded lazily, once per process.
  */
 #ifndef INJECT_TRACEPOINTS_H
 #define INJECT_TRACEPOINTS_H

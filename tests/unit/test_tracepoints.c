@@ -97,7 +97,17 @@ START_TEST(without_headers_the_system_is_unknown)
 	struct ptrvec out = { 0 };
 
 	ck_assert_str_eq(tracepoints_find(&fake, NULL, "block_rq_issue")->system, "unknown");
-	ck_assert_ptr_null(tracepoints_find(&fake, "block", "block_rq_issue"));
+	/* an unknown system takes the user's word for an exact name ... */
+	ck_assert_str_eq(tracepoints_find(&fake, "block", "block_rq_issue")->system, "block");
+	ck_assert_int_eq(tracepoints_match(&fake, "blk", "block_rq_issue", &out, &arena), 1);
+	ck_assert_str_eq(((struct tracepoint *)out.v[0])->system, "blk");
+	out.n = 0;
+	/* ... and the name's prefix under a glob */
+	ck_assert_int_eq(tracepoints_match(&fake, "block", "*", &out, &arena), 2);
+	ck_assert_str_eq(((struct tracepoint *)out.v[1])->system, "block");
+	ck_assert_int_eq(tracepoints_match(&fake, "blk", "*", &out, &arena), 0);
+	ck_assert_int_eq(tracepoints_match(&fake, "b*", "*", &out, &arena), 0);
+	out.n = 0;
 	/* a bare glob skips events of unknown system, an explicit one does not */
 	ck_assert_int_eq(tracepoints_match(&fake, NULL, "block_*", &out, &arena), 0);
 	ck_assert_int_eq(tracepoints_match(&fake, "unknown", "block_*", &out, &arena), 2);
