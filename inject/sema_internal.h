@@ -86,6 +86,7 @@ struct scope {
 	struct ptrvec *locals;
 	const struct src_file *file;	/* private symbols of this file are visible */
 	int library_private_ok;		/* ... and of every library file (alias bodies) */
+	int defer_targets;		/* inside @entry: sema_tvar resolves targets */
 };
 int sema_resolve_stmt(struct sema *S, struct scope *sc, struct stmt *s);
 int sema_resolve_expr(struct sema *S, struct scope *sc, struct expr *e);

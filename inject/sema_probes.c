@@ -55,6 +55,7 @@
 	X("timer.ns(number)", F_TIMER)                                         \
 	X("timer.ns(number).randomize(number)", F_TIMER)                       \
 	X("timer.profile", F_PROFILE)                                          \
+	X("timer.profile.tick", F_PROFILE)                                     \
 	X("timer.s(number)", F_TIMER)                                          \
 	X("timer.s(number).randomize(number)", F_TIMER)                        \
 	X("timer.sec(number)", F_TIMER)                                        \
@@ -458,44 +459,47 @@ static int family_ufunc(struct sema *S, struct expansion *x, struct probe_point 
 	return syms.n;
 }
 
-/* Resolve a point against the built-in families. Returns the number of
- * derived probes, 0 when the shape is unknown or nothing matched, -1 on
- * error. *known is set when the shape is a built-in one. */
-static int resolve_builtin(struct sema *S, struct expansion *x, struct probe_point *pp,
-			   struct pp_component **c, int n, int *known)
+/* The built-in shape the literal point has ("kernel.function(string)"),
+ * as an index of probe_shapes, or -1. */
+static int find_shape(struct sema *S, struct pp_component **c, int n)
 {
 	char *shape = "";
 	int i;
 
-	*known = 0;
 	for (i = 0; i < n; i++) {
 		if (is_globby(c[i]->name))
-			return 0;
+			return -1;
 		shape = arena_printf(S->a, "%s%s%s%s", shape, i ? "." : "", c[i]->name,
 				     c[i]->arg_kind == PPARG_NUM ? "(number)"
 				     : c[i]->arg_kind == PPARG_STR ? "(string)" : "");
 	}
-	for (i = 0; i < NSHAPES; i++) {
-		if (strcmp(probe_shapes[i].text, shape))
-			continue;
-		*known = 1;
-		switch (probe_shapes[i].family) {
-		case F_BEGIN:
-		case F_END:
-		case F_ERROR:
-		case F_NEVER:
-		case F_PROFILE:
-			return family_simple(S, x, pp, c, n, probe_shapes[i].family);
-		case F_TIMER:
-			return family_timer(S, x, pp, c, n);
-		case F_KFUNC:
-		case F_KPROBE:
-			return family_kfunc(S, x, pp, c, n, probe_shapes[i].family);
-		case F_TRACE:
-			return family_trace(S, x, pp, c, n);
-		case F_UFUNC:
-			return family_ufunc(S, x, pp, c, n);
-		}
+	for (i = 0; i < NSHAPES; i++)
+		if (!strcmp(probe_shapes[i].text, shape))
+			return i;
+	return -1;
+}
+
+/* Resolve a point of built-in shape i. Returns the number of derived
+ * probes (0: nothing matched), or -1 on error. */
+static int resolve_builtin(struct sema *S, struct expansion *x, struct probe_point *pp,
+			   struct pp_component **c, int n, int i)
+{
+	switch (probe_shapes[i].family) {
+	case F_BEGIN:
+	case F_END:
+	case F_ERROR:
+	case F_NEVER:
+	case F_PROFILE:
+		return family_simple(S, x, pp, c, n, probe_shapes[i].family);
+	case F_TIMER:
+		return family_timer(S, x, pp, c, n);
+	case F_KFUNC:
+	case F_KPROBE:
+		return family_kfunc(S, x, pp, c, n, probe_shapes[i].family);
+	case F_TRACE:
+		return family_trace(S, x, pp, c, n);
+	case F_UFUNC:
+		return family_ufunc(S, x, pp, c, n);
 	}
 	return 0;
 }
@@ -581,7 +585,7 @@ static int expand_alias(struct sema *S, struct expansion *x, struct alias_name *
  * wins over a shorter one taking the rest as a suffix; among suffix
  * matches, only the longest names count (stap's alias suffixes). */
 static int resolve_aliases(struct sema *S, struct expansion *x, struct pp_component **c, int n,
-			   int *matched_any)
+			   int *matched_any, int full_only)
 {
 	struct ptrvec hits = { 0 }, hit_used = { 0 };
 	int total = 0, best = 0, i, j;
@@ -641,7 +645,7 @@ static int resolve_aliases(struct sema *S, struct expansion *x, struct pp_compon
 		struct alias_name *an = hits.v[i];
 		int used = (int)(intptr_t)hit_used.v[i], rc;
 
-		if (used != best)
+		if (used != best || (full_only && used != n))
 			continue;
 		*matched_any = 1;
 		rc = expand_alias(S, x, an, c + used, n - used, sema_pp_text(S->a, an->name));
@@ -655,19 +659,22 @@ static int resolve_aliases(struct sema *S, struct expansion *x, struct pp_compon
 static int resolve_point(struct sema *S, struct expansion *x, struct probe_point *pp,
 			 struct pp_component **c, int n)
 {
-	int matched_alias, known, rc, rc2;
+	int matched_alias, shape = find_shape(S, c, n), rc;
 
-	rc = resolve_aliases(S, x, c, n, &matched_alias);
+	/* an alias of the whole name wins over a built-in of that shape,
+	 * which wins over an alias taking the rest as a suffix
+	 * (timer.profile.tick is built in, not timer.profile + .tick) */
+	rc = resolve_aliases(S, x, c, n, &matched_alias, shape >= 0);
 	if (rc < 0)
 		return -1;
-	rc2 = resolve_builtin(S, x, pp, c, n, &known);
-	if (rc2 < 0)
+	if (!matched_alias && shape >= 0)
+		rc = resolve_builtin(S, x, pp, c, n, shape);
+	if (rc < 0)
 		return -1;
-	rc += rc2;
 	if (rc == 0 && !x->optional) {
 		const char *text = comps_text(S->a, c, n);
 
-		if (!matched_alias && !known)
+		if (!matched_alias && shape < 0)
 			diag_error(pp->loc, "probe point mismatch: '%s' matches no probe "
 				   "point or alias", text);
 		else

@@ -214,6 +214,37 @@ static const char *similar_function(struct sema *S, const char *name)
 	return best;
 }
 
+/* Code written in a library file (alias bodies included) may use what a
+ * user script may only use with -g. */
+static int need_guru(struct sema *S, struct scope *sc, struct loc loc, const char *what)
+{
+	(void)sc;
+	if (S->opt->guru || (loc.file && loc.file->is_library))
+		return 0;
+	diag_error(loc, "%s needs guru mode (-g)", what);
+	return -1;
+}
+
+/* @const("NAME"): the value of a C constant, i.e. the embedded expression
+ * %{ NAME %} (a long); guru mode outside the library. */
+static int resolve_const(struct sema *S, struct scope *sc, struct expr *e)
+{
+	struct expr *arg = e->args.n == 1 ? e->args.v[0] : NULL;
+
+	if (!arg || arg->kind != E_STR) {
+		diag_error(e->loc, "'@const' takes one string literal, the C expression");
+		return -1;
+	}
+	if (need_guru(S, sc, e->loc, "'@const'"))
+		return -1;
+	e->kind = E_EMBEDDED;
+	e->code = arg->str;
+	e->name = NULL;
+	memset(&e->args, 0, sizeof(e->args));
+	e->type = TY_LONG;
+	return 0;
+}
+
 static int resolve_call(struct sema *S, struct scope *sc, struct expr *e)
 {
 	struct ptrvec *v;
@@ -223,6 +254,8 @@ static int resolve_call(struct sema *S, struct scope *sc, struct expr *e)
 
 	if (sema_builtin_lookup(e->name))
 		return 0;
+	if (!strcmp(e->name, "@const"))
+		return resolve_const(S, sc, e);
 	v = strmap_get(&S->funcs, e->name);
 	for (i = 0; v && i < v->n; i++) {
 		struct func *f = v->v[i];
@@ -240,7 +273,7 @@ static int resolve_call(struct sema *S, struct scope *sc, struct expr *e)
 			f->used = 1;
 			ptrvec_push(S->a, &S->func_queue, f);
 		}
-		if (f->pragma_guru && !S->opt->guru && !sc->file->is_library) {
+		if (f->pragma_guru && !S->opt->guru && !e->loc.file->is_library) {
 			diag_error(e->loc, "function '%s' is guru-only: it needs guru mode (-g)",
 				   e->name);
 			return -1;
@@ -261,13 +294,6 @@ static int resolve_call(struct sema *S, struct scope *sc, struct expr *e)
 	return -1;
 }
 
-static int need_guru(struct sema *S, struct scope *sc, struct loc loc, const char *what)
-{
-	if (S->opt->guru || sc->file->is_library)
-		return 0;
-	diag_error(loc, "%s needs guru mode (-g)", what);
-	return -1;
-}
 
 static int resolve_target(struct sema *S, struct scope *sc, struct expr *e, int write)
 {
@@ -306,10 +332,19 @@ int sema_resolve_expr(struct sema *S, struct scope *sc, struct expr *e)
 	case E_ATVAR:
 	case E_DEFINED:
 	case E_ENTRY:
-		/* @defined resolves its operand quietly and @entry as at entry,
-		 * both in sema_tvar; @cast's operand is an ordinary expression */
+		/* @defined resolves its operand quietly and @entry's target
+		 * variables as at entry, both in sema_tvar; the rest of @entry's
+		 * operand (calls, variables) and @cast's operand are ordinary
+		 * expressions. Under @entry, targets wait for sema_tvar. */
 		if (e->kind == E_CAST)
 			rc |= sema_resolve_expr(S, sc, e->left);
+		if (e->kind == E_ENTRY) {
+			int saved = sc->defer_targets;
+
+			sc->defer_targets = 1;
+			rc |= sema_resolve_expr(S, sc, e->left);
+			sc->defer_targets = saved;
+		}
 		for (i = 0; i < e->comps.n; i++) {
 			struct component *c = e->comps.v[i];
 
@@ -318,6 +353,8 @@ int sema_resolve_expr(struct sema *S, struct scope *sc, struct expr *e)
 		}
 		if (rc)
 			return -1;
+		if (sc->defer_targets && e->kind != E_ENTRY)
+			return 0;
 		return resolve_target(S, sc, e, 0);
 	case E_STAT_ADD:
 		if (e->left && e->left->kind == E_VAR)

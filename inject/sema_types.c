@@ -569,9 +569,15 @@ static void infer_stmt(struct tctx *t, struct stmt *s)
 				s->expr->sym->written = 1;
 			s->expr->type = s->expr->sym ? s->expr->sym->type : TY_UNKNOWN;
 		} else if (s->expr && s->expr->kind == E_INDEX) {
-			infer(t, s->expr, TY_UNKNOWN);
-			if (s->expr->base && s->expr->base->sym)
-				s->expr->base->sym->written = 1;
+			struct sym *a = array_sym(t, s->expr->base);
+
+			/* an element of any array, statistics included */
+			if (a) {
+				infer_keys(t, a, &s->expr->args, s->expr->loc);
+				s->expr->type = a->type;
+				s->expr->base->type = a->type;
+				a->written = 1;
+			}
 		} else if (t->report && s->expr) {
 			diag_error(s->expr->loc, "'delete' needs a variable or an array element");
 		}
