@@ -14,6 +14,9 @@
 #include <string.h>
 
 #define MAX_FRAMES 256		/* macro nesting limit */
+#define MAX_EXPANSION (1 << 20)	/* tokens macros may produce per file: the
+				 * whole Debian library has 430000 tokens, and
+				 * @sq(@sq(@sq(...))) doubles at each level */
 #define MACRO_BUCKETS 256
 
 struct macro {
@@ -132,6 +135,7 @@ static int push_tokens(struct pp *pp, const struct token *toks, int n,
 	f->toks = toks;
 	f->n = n;
 	f->env = env;
+	pp->expanded += n;
 	return 0;
 }
 
@@ -760,6 +764,18 @@ static void stand_in_zero(struct pp *pp, const struct token *t)
 	unread(pp, &zero, NULL);
 }
 
+/* Past the expansion budget: report once, a 0 for every further use. */
+static int over_budget(struct pp *pp, const struct token *t)
+{
+	if (pp->expanded <= MAX_EXPANSION)
+		return 0;
+	if (!pp->expansion_reported++)
+		diag_error(t->loc, "macro expansion produces more than %d tokens",
+			   MAX_EXPANSION);
+	stand_in_zero(pp, t);
+	return 1;
+}
+
 /* Expand '@name' if it is a parameter or a macro; 1 when expanded. */
 static int pp_expand_at(struct pp *pp, const struct token *t)
 {
@@ -779,9 +795,12 @@ static int pp_expand_at(struct pp *pp, const struct token *t)
 	}
 	if (env)
 		for (i = 0; i < env->m->params.n; i++)
-			if (!strcmp(env->m->params.v[i], name))
-				return push_tokens(pp, env->args[i], env->nargs[i], env->caller,
-						   t->loc), 1;
+			if (!strcmp(env->m->params.v[i], name)) {
+				if (!over_budget(pp, t))
+					push_tokens(pp, env->args[i], env->nargs[i], env->caller,
+						    t->loc);
+				return 1;
+			}
 	if (is_builtin_at(name))
 		return 0;
 	m = macro_find(pp->local, name);
@@ -792,6 +811,8 @@ static int pp_expand_at(struct pp *pp, const struct token *t)
 	call = arena_alloc(pp->arena, sizeof(*call));
 	call->m = m;
 	call->caller = env;
+	if (over_budget(pp, t))
+		return 1;
 	/* the macros this token came from: expanding one of them again would
 	 * never end (arguments carry their caller's chain, so @f(@f(1)) is fine) */
 	for (const struct pp_env *e = env; e; e = e->caller)

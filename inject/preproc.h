@@ -18,6 +18,8 @@ struct pp {
 	struct macro_table *local;	/* this file's @defines */
 	struct pp_frame *frames;	/* input stack, grown in the arena */
 	int nframes, frames_cap;
+	long expanded;			/* tokens produced by macros so far */
+	int expansion_reported;
 	struct token *scratch;		/* token lists being gathered */
 	int nscratch, scratch_cap;
 	const struct pp_env *env;	/* of the last raw token */
