@@ -14,7 +14,21 @@
 
 struct stp_tracepoint {
 	struct tracepoint *tp;
+	void *callback;
 };
+
+/*
+ * For a probe whose handler reads no tracepoint argument, the compiler may
+ * leave .tp_callback NULL: this callback takes only the data pointer. The
+ * tracepoint calls it with its arguments after that one; on x86-64 (and
+ * every ABI the kernel runs on, where the caller owns argument space)
+ * extra register arguments are simply ignored. Not for kernels built with
+ * CONFIG_CFI_CLANG, which checks indirect call prototypes.
+ */
+static void stp_tracepoint_noargs(void *data)
+{
+	stp_probe_hit(data, NULL, NULL);
+}
 
 struct stp_tp_lookup {
 	const char *name;
@@ -38,14 +52,19 @@ static int stp_tracepoint_arm(const struct stp_probe *p, void *state)
 	if (!l.found)
 		return -ENOENT;
 	t->tp = l.found;
-	return tracepoint_probe_register(t->tp, p->tp_callback, (void *)p);
+	t->callback = p->tp_callback ? p->tp_callback : (void *)stp_tracepoint_noargs;
+#ifdef CONFIG_CFI_CLANG
+	if (!p->tp_callback)
+		return -EOPNOTSUPP;
+#endif
+	return tracepoint_probe_register(t->tp, t->callback, (void *)p);
 }
 
 static void stp_tracepoint_disarm(const struct stp_probe *p, void *state)
 {
 	struct stp_tracepoint *t = state;
 
-	tracepoint_probe_unregister(t->tp, p->tp_callback, (void *)p);
+	tracepoint_probe_unregister(t->tp, t->callback, (void *)p);
 	tracepoint_synchronize_unregister();
 }
 

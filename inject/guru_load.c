@@ -2,6 +2,7 @@
 #include "guru.h"
 
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -95,13 +96,52 @@ fail:
 	return -1;
 }
 
+/* The module's own name: "name=" in its .modinfo section (kbuild writes
+ * it); a renamed file keeps its module name. 0, or -1 when absent. */
+static int modinfo_name(const char *path, char *out, size_t size)
+{
+	char *img, *p;
+	size_t len, i, j;
+	const Elf64_Ehdr *eh;
+	const Elf64_Shdr *sh;
+	int rc = -1;
+
+	if (read_file(path, &img, &len))
+		return -1;
+	eh = (const Elf64_Ehdr *)img;
+	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shoff + (size_t)eh->e_shnum *
+	    sizeof(*sh) > len || eh->e_shstrndx >= eh->e_shnum)
+		goto out;
+	sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+	for (i = 0; i < eh->e_shnum; i++) {
+		const char *sname = img + sh[eh->e_shstrndx].sh_offset + sh[i].sh_name;
+
+		if (sh[eh->e_shstrndx].sh_offset + sh[i].sh_name >= len ||
+		    strcmp(sname, ".modinfo") || sh[i].sh_offset + sh[i].sh_size > len)
+			continue;
+		p = img + sh[i].sh_offset;
+		for (j = 0; j < sh[i].sh_size; j += strnlen(p + j, sh[i].sh_size - j) + 1) {
+			if (!strncmp(p + j, "name=", 5) && strnlen(p + j + 5, size) < size) {
+				strcpy(out, p + j + 5);
+				rc = 0;
+				goto out;
+			}
+		}
+	}
+out:
+	free(img);
+	return rc;
+}
+
 int guru_load(const char *path, const char *params, char *name_out, size_t name_size)
 {
 	char *image;
 	size_t len;
 	int fd;
 
-	module_name_of(path, name_out, name_size);
+	if (modinfo_name(path, name_out, name_size))
+		module_name_of(path, name_out, name_size);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "guru-run: cannot open '%s': %s\n", path, strerror(errno));
