@@ -88,7 +88,7 @@ check: all $(BUILD)/unit-tests $(BUILD)/vmrun
 	$(BUILD)/unit-tests
 	tests/lang/run.sh
 	BUILD=$(BUILD) tests/scenario/run.sh
-	tests/vm/run.sh
+	BUILD=$(BUILD) tests/vm/run.sh
 
 check-unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
@@ -97,10 +97,10 @@ check-lang: all
 	tests/lang/run.sh
 
 check-vm: all $(BUILD)/vmrun
-	tests/vm/run.sh
+	BUILD=$(BUILD) tests/vm/run.sh
 
-bench: all
-	bench/run.sh
+bench: all $(BUILD)/vmrun
+	BUILD=$(BUILD) bench/run.sh
 
 fuzz:
 	tests/fuzz/run.sh
