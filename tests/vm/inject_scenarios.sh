@@ -49,13 +49,14 @@ for p in p50 p90; do
 	eval want=\$r$p
 	got=$(oget jitter ${p}_us)
 	expect_ge "disk-jitter: read $p (us) at least the requested $want" "$got" "$want"
-	expect_le "disk-jitter: read $p (us) within requested + 25% + 1 ms" "$got" $((want + want / 4 + 1000))
+	# tolerance: see inject_bio.sh (+40% +1 ms, measured under TCG)
+	expect_le "disk-jitter: read $p (us) within requested + 40% + 1 ms" "$got" $((want + want * 2 / 5 + 1000))
 done
 expect_eq "disk-jitter: every read held" "$(jget jitter injected)" 300
 
 run open slow-open inj_open 30 /tmp
 expect_ge "slow-open: openat p50 (us)" "$(oget open p50_us)" 20000
-expect_le "slow-open: openat p50 (us)" "$(oget open p50_us)" 25000
+expect_le "slow-open: openat p50 (us), +25% +1 ms" "$(oget open p50_us)" 26000
 
 run flaky flaky-read sh -c 'dd if=/dev/nullb0 of=/dev/null bs=4096 skip=99 count=1 iflag=direct 2>/dev/null || exit 9; dd if=/dev/nullb0 of=/dev/null bs=4096 skip=100 count=1 iflag=direct 2>/dev/null && exit 0; exit 3'
 expect_eq "flaky-read: the range fails, its neighbour reads (exit status passed through)" "$(cat "$OUT/flaky.rc")" 3

@@ -32,7 +32,8 @@ rmmod inject_testmod
 echo "RESULT openbase $(inj_open 50 /tmp/h)"
 insmod /mod/inject_testmod.ko hook=syscall:openat action=delay quant=20000000 comm=inj_open
 echo "RESULT opendelay $(inj_open 50 /tmp/h)"
-echo "RESULT openother $(inj_fsync -n 1 /tmp/other | cut -d" " -f4)"
+cp /bin/inj_open /bin/other_open
+echo "RESULT openother $(other_open 20 /tmp/h)"
 echo "RESULT openstats $(grep rule= /sys/module/inject_testmod/parameters/report)"
 rmmod inject_testmod
 '
@@ -47,13 +48,13 @@ expect_eq "error after: exactly calls 3,6,9 fail" "$(vm_get failed after)" "3,6,
 expect_eq "error after: the writes happened" "$(vm_get size aftersize)" $((12 * 4096))
 p50=$(vm_get p50_us opendelay)
 expect_ge "openat delay p50 (us)" "$p50" 20000
-expect_le "openat delay p50 (us)" "$p50" 24000
+expect_le "openat delay p50 (us), +25% +1 ms (timer lateness under TCG, see inject_bio.sh)" "$p50" 26000
 base_cpu=$(vm_get cpu_ms openbase | cut -d. -f1)
 cpu=$(vm_get cpu_ms opendelay | cut -d. -f1)
 # A busy-wait would burn the whole 1000 ms; sleeping costs wakeups only
 # (measured: +22 ms under TCG, where each wakeup is emulated). Assert a
 # tenth of the injected time at most.
 expect_le "CPU ms for 50 x 20 ms of sleep (baseline $base_cpu ms)" "$cpu" $((base_cpu + 100))
-expect_le "another comm opening is not delayed (ms)" "$(vm_get ms openother)" 15
+expect_le "another comm opening is not delayed (p50 us)" "$(vm_get p50_us openother)" 2000
 expect_eq "openat rule injected 50 times" "$(vm_get injected openstats)" 50
 vm_done

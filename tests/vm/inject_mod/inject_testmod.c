@@ -10,7 +10,8 @@
  *   quant="q0,...,q33"            delay quantiles in ns (inject_shared.h grid)
  *   hang_ms, seed, deadline_ms, lease_ms, prob_ppm, when_first, when_last,
  *   when_step, max, pid_tree, comm, dev="MAJ:MIN", ops (STP_INJECT_OP_*
- *   mask), cgroup (v2 path), sector_first, sector_last, allow_root
+ *   mask), cgroup (v2 path), exe (path), path (file prefix, the syscall's
+ *   first argument is the fd), sector_first, sector_last, allow_root
  *   busywait_us=N   the peer for the benchmark: spin N us in the handler
  *                   (udelay, as stap guru scripts do) instead of injecting
  * Control, under /sys/module/inject_testmod/parameters/:
@@ -31,7 +32,7 @@ static char *quant = "";
 static ulong hang_ms = 1000, seed = 1, deadline_ms = 60000, lease_ms, prob_ppm = 1000000;
 static ulong when_first = 1, when_last, when_step = 1, max;
 static int pid_tree, allow_root;
-static char *comm = "", *dev = "", *cgroup = "";
+static char *comm = "", *dev = "", *cgroup = "", *exe = "", *path = "";
 static uint ops = STP_INJECT_OP_READ | STP_INJECT_OP_WRITE;
 static ulong sector_first, sector_last;
 static uint busywait_us;	/* stap guru style: udelay in the handler */
@@ -56,6 +57,8 @@ module_param(allow_root, int, 0444);
 module_param(comm, charp, 0444);
 module_param(dev, charp, 0444);
 module_param(cgroup, charp, 0444);
+module_param(exe, charp, 0444);
+module_param(path, charp, 0444);
 module_param(ops, uint, 0444);
 module_param(sector_first, ulong, 0444);
 module_param(sector_last, ulong, 0444);
@@ -180,6 +183,10 @@ static int tm_setup_rule(void)
 		if (rc)
 			return rc;
 	}
+	if (*exe && stp_inject_match_exe(0, exe))
+		return -EINVAL;
+	if (*path && stp_inject_match_file_prefix(0, path))
+		return -EINVAL;
 	if (sector_last) {
 		r->sector_first = sector_first;
 		r->sector_last = sector_last;
