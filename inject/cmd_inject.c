@@ -325,8 +325,8 @@ static void report(struct arena *a, const struct scenario *s, const char *outpat
 
 /* ---- run ---- */
 
-/* line without its newline, in a static buffer */
-static const char *arena_strndup_tmp(const char *line)
+/* The line without its newline (a static buffer: used at once). */
+static const char *line_text(const char *line)
 {
 	static char buf[16384];
 
@@ -481,7 +481,7 @@ static void print_command_line(const char *line, int json)
 		return;
 	}
 	printf("{\"type\":\"command\",\"text\":");
-	json_write_string(stdout, arena_strndup_tmp(line));
+	json_write_string(stdout, line_text(line));
 	printf("}\n");
 }
 

@@ -224,7 +224,7 @@ int units_real(const char *s, double *v, struct units_err *err)
 int units_when(const char *s, uint64_t *first, uint64_t *last, uint64_t *step,
 	       struct units_err *err)
 {
-	int i = 0, ranged = 0;
+	int i = 0;
 
 	*last = 0;
 	*step = 0;
@@ -235,7 +235,6 @@ int units_when(const char *s, uint64_t *first, uint64_t *last, uint64_t *step,
 	if (!*first)
 		return fail(err, "call indexes start at 1", 0);
 	if (s[i] == '.' && s[i + 1] == '.') {
-		ranged = 1;
 		i += 2;
 		*step = 1;
 		if (is_digit(s[i])) {
@@ -259,7 +258,6 @@ int units_when(const char *s, uint64_t *first, uint64_t *last, uint64_t *step,
 				return fail(err, "a step is at least 1", at);
 		}
 	}
-	(void)ranged;
 	if (s[i])
 		return fail(err, "expected 'FIRST', 'FIRST..LAST', 'FIRST+STEP' or 'FIRST..LAST+STEP'", i);
 	return 0;
