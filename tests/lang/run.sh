@@ -163,5 +163,8 @@ if [ -d "$stap_tapset" ] && [ -d "$stap_examples" ]; then
 	echo "examples: $((nex - exfail)) of $nex scripts of $stap_examples parse"
 fi
 
+# Conformance, part 3: the tapset loader counts stap's library as stap does
+GSTAP=$GSTAP tests/lang/tapset_library.sh; case $? in 0) ok ;; 77) ;; *) bad "tapset_library" ;; esac
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
