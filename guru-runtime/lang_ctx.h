@@ -107,6 +107,15 @@ static void __maybe_unused stp_tvar_pretty(char *dst, int64_t v, int fmt)
 			stp_text_str(buf, s, 0, 1);
 		break;
 	}
+	case 5: {	/* string at a user address (process probes) */
+		char s[MAXSTRINGLEN];
+
+		if (stp_uread_str(s, (unsigned long)v, sizeof(s)))
+			strscpy(buf, "?", sizeof(buf));
+		else
+			stp_text_str(buf, s, 0, 1);
+		break;
+	}
 	default:	/* char */
 		if (isprint((int)(v & 0xff)))
 			snprintf(buf, sizeof(buf), "'%c'", (int)(v & 0xff));

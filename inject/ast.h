@@ -121,6 +121,8 @@ struct tvar_step {
 				 * @cast operand, the @var address) */
 		TV_INDEX,	/* value += (value of expr) * offset (array step
 				 * with a run-time index; offset = element size) */
+		TV_UDEREF,	/* like TV_DEREF, from user memory (process
+				 * probes), a fault-checked user read */
 	} kind;
 	long offset;
 	int size;		/* bytes for loads and DEREF, bits for BITFIELD */
@@ -133,7 +135,9 @@ struct tvar_step {
 struct tvar_pretty {
 	const char *text;	/* literal: "file=", " count=", "{.f_mode=", "}" */
 	struct tvar_access *value;	/* NULL: text only */
-	enum { TVP_HEX, TVP_DEC, TVP_UDEC, TVP_STRING, TVP_CHAR } fmt;
+	enum { TVP_HEX, TVP_DEC, TVP_UDEC, TVP_STRING, TVP_CHAR,
+	       TVP_USTRING	/* string at a user address (process probes) */
+	} fmt;
 };
 
 struct tvar_access {
@@ -148,6 +152,7 @@ struct tvar_access {
 	int at_entry;		/* .return probe: evaluate in the entry handler
 				 * into @entry slot entry_slot, read the slot here */
 	int entry_slot;
+	int user_memory;	/* process probe: result strings are user memory */
 };
 
 struct sym;

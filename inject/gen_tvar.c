@@ -17,16 +17,17 @@ static void extend(struct gen *g, const char *v, int size, int is_signed)
 }
 
 static void gen_deref(struct gen *g, const struct expr *e, const char *v,
-		      const struct tvar_step *st)
+		      const struct tvar_step *st, int user)
 {
 	const char *buf = gen_temp_typed(g, "u64", 8, 0);
 
 	gen_line(g, "%s = 0;", buf);
-	gen_line(g, "if (unlikely(stp_kread(&%s, (unsigned long)%s, %d))) {", buf, v,
+	gen_line(g, "if (unlikely(%s(&%s, (unsigned long)%s, %d))) {",
+		 user ? "stp_uread" : "stp_kread", buf, v,
 		 st->size > 0 && st->size <= 8 ? st->size : 8);
 	g->indent++;
-	gen_fail(g, e->loc, gen_fmt(g, "stp_error(c, \"kernel read fault at 0x%%lx\", "
-				    "(unsigned long)%s)", v));
+	gen_fail(g, e->loc, gen_fmt(g, "stp_error(c, \"%s read fault at 0x%%lx\", "
+				    "(unsigned long)%s)", user ? "user" : "kernel", v));
 	g->indent--;
 	gen_line(g, "}");
 	gen_line(g, "%s = (int64_t)%s;", v, buf);
@@ -60,7 +61,8 @@ static const char *gen_steps(struct gen *g, const struct expr *e, const struct t
 			gen_line(g, "%s += %ldL;", v, st->offset);
 			break;
 		case TV_DEREF:
-			gen_deref(g, e, v, st);
+		case TV_UDEREF:
+			gen_deref(g, e, v, st, st->kind == TV_UDEREF);
 			break;
 		case TV_BITFIELD:
 			gen_line(g, "%s = stp_bitfield(%s, %ld, %d, %d);", v, v, st->offset,
@@ -148,11 +150,12 @@ const char *gen_tvar(struct gen *g, const struct expr *e)
 		const char *t = gen_temp_str(g);
 
 		if (ta->result_is_array || ta->result_is_string) {
-			gen_line(g, "if (unlikely(stp_kread_str(%s, (unsigned long)%s, "
-				 "MAXSTRINGLEN))) {", t, v);
+			gen_line(g, "if (unlikely(%s(%s, (unsigned long)%s, MAXSTRINGLEN))) {",
+				 ta->user_memory ? "stp_uread_str" : "stp_kread_str", t, v);
 			g->indent++;
-			gen_fail(g, e->loc, gen_fmt(g, "stp_error(c, \"kernel string copy fault "
-						    "at 0x%%lx\", (unsigned long)%s)", v));
+			gen_fail(g, e->loc, gen_fmt(g, "stp_error(c, \"%s string copy fault "
+						    "at 0x%%lx\", (unsigned long)%s)",
+						    ta->user_memory ? "user" : "kernel", v));
 			g->indent--;
 			gen_line(g, "}");
 		} else {

@@ -30,7 +30,7 @@ struct tv_ctx {
 	int quiet;			/* @defined(): count errors, print none */
 	int errors;
 	const char *why;		/* no context: the reason, for messages */
-	struct debuginfo_func *user;	/* process(...).function(...): from DWARF */
+	const struct debuginfo_func *user;	/* process(...).function(...): DWARF */
 };
 
 /* A growing step list. */
@@ -201,13 +201,27 @@ static void ctx_init(struct tv_ctx *c, struct program *prog, struct derived_prob
 		return;
 	}
 	if ((dp->kind == PK_UPROBE || dp->kind == PK_URETPROBE) && dp->path && dp->symbol) {
-		struct debuginfo_func *f = ARENA_NEW(c->a, struct debuginfo_func);
+		const struct debuginfo_func *f = debuginfo_function(dp->path, dp->symbol, &why);
+		int i;
 
-		if (debuginfo_function(c->a, dp->path, dp->symbol, f, &why)) {
+		if (!f) {
 			c->why = arena_printf(c->a, "in '%s': %s", probe_kind_text(dp), why);
 			return;
 		}
+		/* the DWARF types, translated to BTF: the same paths as the
+		 * kernel's, with reads of user memory */
 		c->user = f;
+		c->btf = f->btf;
+		c->nparams = f->nparams;
+		c->names = arena_alloc(c->a, sizeof(*c->names) * (size_t)(c->nparams + 1));
+		c->types = arena_alloc(c->a, sizeof(*c->types) * (size_t)(c->nparams + 1));
+		c->slots = arena_alloc(c->a, sizeof(*c->slots) * (size_t)(c->nparams + 1));
+		for (i = 0; i < f->nparams; i++) {
+			c->names[i] = f->params[i].name;
+			c->types[i] = f->params[i].type_id;
+			c->slots[i] = f->params[i].slot;
+		}
+		c->ret_type = f->ret.size ? f->ret.type_id : 0;
 		c->is_return = dp->kind == PK_URETPROBE;
 		return;
 	}
@@ -341,13 +355,13 @@ static void path_load(struct tv_ctx *c, struct path *p)
 		while (load < need)
 			load *= 2;
 		step_add(c->a, &p->s, TV_ADD, p->bit_off / 8, 0, 0);
-		step_add(c->a, &p->s, TV_DEREF, 0, load, 0);
+		step_add(c->a, &p->s, c->user ? TV_UDEREF : TV_DEREF, 0, load, 0);
 		step_add(c->a, &p->s, TV_BITFIELD, p->bit_off % 8, p->bits,
 			 btf_type_is_signed(btf, p->type));
 		p->bits = 0;
 	} else {
-		step_add(c->a, &p->s, TV_DEREF, 0, (int)(size > 0 && size <= 8 ? size : 8),
-			 btf_type_is_signed(btf, p->type));
+		step_add(c->a, &p->s, c->user ? TV_UDEREF : TV_DEREF, 0,
+			 (int)(size > 0 && size <= 8 ? size : 8), btf_type_is_signed(btf, p->type));
 	}
 	p->in_memory = 0;
 }
@@ -458,6 +472,7 @@ static struct tvar_access *access_new(struct tv_ctx *c, const struct steps *s, i
 	acc->nsteps = s->n;
 	acc->c_type = btf_type_name(c->a, c->btf, type);
 	acc->entry_slot = -1;
+	acc->user_memory = c->user != NULL;
 	return acc;
 }
 
@@ -497,7 +512,7 @@ static void pretty_add(struct tv_ctx *c, struct pretty *pr, const char *text,
 	it = &pr->v[pr->n++];
 	it->text = text;
 	it->value = value;
-	it->fmt = fmt;
+	it->fmt = fmt == TVP_STRING && c->user ? TVP_USTRING : fmt;
 	if (value)
 		maybe_at_entry(c, value, pr->uses_params);
 }
@@ -707,6 +722,8 @@ static const char *param_unavailable(struct tv_ctx *c, int i)
 {
 	long size = btf_type_size(c->btf, c->types[i]);
 
+	if (c->user)
+		return debuginfo_unavailable(&c->user->params[i]);
 	if (c->slots[i] < 0)
 		return arena_printf(c->a, "argument %d of '%s' is passed on the stack", i + 1,
 				    c->dp->symbol);
@@ -755,121 +772,12 @@ static int resolve_context_pretty(struct tv_ctx *c, struct expr *e, const char *
 	return 0;
 }
 
-/* --- user space (process probes, DWARF) ------------------------------------ */
-
-/* Why a user value cannot be read, or NULL. */
-static const char *user_unavailable(struct tv_ctx *c, const struct debuginfo_value *v)
-{
-	if (v->is_float)
-		return "floating-point values are passed in xmm registers";
-	if (v->is_aggregate)
-		return arena_printf(c->a, "it is a %s passed by value", v->c_type);
-	if (v->slot < 0)
-		return "it is passed on the stack";
-	return NULL;
-}
-
-static struct tvar_access *user_access(struct tv_ctx *c, const struct debuginfo_value *v,
-				       int is_ret)
-{
-	struct steps s = { 0 };
-	struct tvar_access *acc = ARENA_NEW(c->a, struct tvar_access);
-
-	step_add(c->a, &s, is_ret ? TV_RETVAL : TV_REG_ARG, is_ret ? 0 : v->slot,
-		 v->size > 0 && v->size <= 8 ? v->size : 8, v->is_signed);
-	acc->steps = s.v;
-	acc->nsteps = s.n;
-	acc->c_type = v->c_type;
-	acc->entry_slot = -1;
-	if (c->is_return && !is_ret && !c->at_entry) {
-		acc->at_entry = 1;
-		acc->entry_slot = c->dp->nentry++;
-	}
-	return acc;
-}
-
-/* $param, $return, $$parms, $$return of a process(...).function(...): the
- * registers only. Pointers are not followed: pass 3 reads kernel memory,
- * and user memory needs reads of its own. */
-static int resolve_user_target(struct tv_ctx *c, struct expr *e)
-{
-	const struct debuginfo_func *f = c->user;
-	const char *name = e->name ? e->name : "$";
-	const struct debuginfo_value *v = NULL;
-	const char *why;
-	int i, is_ret = !strcmp(name, "$return");
-	int with_parms = !strcmp(name, "$$parms") || !strcmp(name, "$$vars");
-
-	if (!strcmp(name, "$$parms") || !strcmp(name, "$$vars") || !strcmp(name, "$$locals") ||
-	    !strcmp(name, "$$return")) {
-		struct pretty pr = { 0 };
-
-		if (!strcmp(name, "$$return") && c->is_return && f->ret.size &&
-		    !user_unavailable(c, &f->ret))
-			pretty_add(c, &pr, "return=", user_access(c, &f->ret, 1), TVP_HEX);
-		for (i = 0; with_parms && i < f->nparams; i++) {
-			const char *text = arena_printf(c->a, "%s%s=", i ? " " : "",
-							f->params[i].name);
-
-			if (user_unavailable(c, &f->params[i]))
-				pretty_add(c, &pr, arena_printf(c->a, "%s?", text), NULL, 0);
-			else
-				pretty_add(c, &pr, text, user_access(c, &f->params[i], 0),
-					   e->pretty && !f->params[i].is_aggregate &&
-					   !strchr(f->params[i].c_type, '*') ?
-					   (f->params[i].is_signed ? TVP_DEC : TVP_UDEC) : TVP_HEX);
-		}
-		if (!pr.n)
-			pretty_add(c, &pr, "", NULL, 0);
-		set_pretty(c, e, &pr, "string");
-		return 0;
-	}
-	if (is_ret) {
-		if (!c->is_return) {
-			tv_error(c, e->loc, "'$return' is only available in .return probes");
-			return -1;
-		}
-		if (!f->ret.size) {
-			tv_error(c, e->loc, "'$return' is not available: function '%s' returns void",
-				 c->dp->symbol);
-			return -1;
-		}
-		v = &f->ret;
-	} else {
-		for (i = 0; i < f->nparams; i++)
-			if (!strcmp(f->params[i].name, name + 1))
-				v = &f->params[i];
-		if (!v) {
-			char buf[512] = "";
-			size_t len = 0;
-
-			for (i = 0; i < f->nparams && len + 2 < sizeof(buf); i++)
-				len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s$%s",
-							i ? " " : "", f->params[i].name);
-			tv_error(c, e->loc, "target variable '%s' not found (alternatives: %s)",
-				 name, buf);
-			return -1;
-		}
-	}
-	why = user_unavailable(c, v);
-	if (why || e->comps.n || e->pretty) {
-		tv_error(c, e->loc, "'%s' is not available: %s", name,
-			 why ? why : "following pointers into user memory is not supported yet");
-		return -1;
-	}
-	e->tvar = user_access(c, v, is_ret);
-	e->type = TY_LONG;
-	return 0;
-}
-
 static int resolve_target(struct tv_ctx *c, struct expr *e)
 {
 	const char *name = e->name ? e->name : "$";
 	struct path p;
 	int i;
 
-	if (c->user)
-		return resolve_user_target(c, e);
 	if (!c->btf) {
 		tv_error(c, e->loc, "target variable '%s' is not available %s", name, c->why);
 		return -1;
@@ -898,6 +806,12 @@ static int resolve_target(struct tv_ctx *c, struct expr *e)
 		if (!c->ret_type) {
 			tv_error(c, e->loc, "'$return' is not available: function '%s' returns void",
 				 c->dp->symbol);
+			return -1;
+		}
+		if (c->user && (c->user->ret.is_float || c->user->ret.size > 8)) {
+			tv_error(c, e->loc, "'$return' is not available: %s",
+				 c->user->ret.is_float ? "a floating-point result is in xmm0" :
+				 "a struct result is not in a register");
 			return -1;
 		}
 		path_start(c, &p, -1);
@@ -944,6 +858,7 @@ static const char *cast_module(struct arena *a, const char *m)
 /* @cast(ptr, "struct T" [, "module"]) components */
 static int resolve_cast(struct tv_ctx *c, struct expr *e)
 {
+	const struct debuginfo_func *saved_user = c->user;
 	const struct btf *saved = c->btf;
 	const char *module = cast_module(c->a, e->str2), *why = NULL, *spell = e->str;
 	struct path p;
@@ -952,10 +867,12 @@ static int resolve_cast(struct tv_ctx *c, struct expr *e)
 	int type, rc;
 
 	c->btf = btf_module(c->prog->target, module, &why);
+	c->user = NULL;		/* @cast reads kernel memory, in any probe */
 	if (!c->btf) {
 		tv_error(c, e->loc, "cannot resolve '@cast' to '%s': %s", e->str ? e->str : "",
 			 why);
 		c->btf = saved;
+		c->user = saved_user;
 		return -1;
 	}
 	/* "struct T *" casts to a pointer to T: the same object access */
@@ -968,6 +885,7 @@ static int resolve_cast(struct tv_ctx *c, struct expr *e)
 		tv_error(c, e->loc, "type '%s' not found in the %s's BTF", e->str ? e->str : "",
 			 module ? "module" : "kernel");
 		c->btf = saved;
+		c->user = saved_user;
 		return -1;
 	}
 	memset(&p, 0, sizeof(p));
@@ -982,12 +900,14 @@ static int resolve_cast(struct tv_ctx *c, struct expr *e)
 		e->tvar = acc;
 		e->type = TY_LONG;
 		c->btf = saved;
+		c->user = saved_user;
 		return 0;
 	}
 	rc = path_components(c, &p, &e->comps);
 	if (!rc)
 		rc = finish_path(c, e, &p, 0);
 	c->btf = saved;
+	c->user = saved_user;
 	return rc;
 }
 
@@ -1038,7 +958,7 @@ static int resolve(struct tv_ctx *c, struct expr *e)
 
 		if (x && (x->kind == E_TARGET || x->kind == E_CAST || x->kind == E_ATVAR)) {
 			c->quiet = 1;
-			if (!c->btf && !c->user && x->kind != E_CAST)
+			if (!c->btf && x->kind != E_CAST)
 				ok = 0;
 			else
 				ok = resolve(c, x) == 0;
@@ -1117,14 +1037,6 @@ int sema_tvar_list(struct program *prog, struct derived_probe *dp, struct ptrvec
 	int i;
 
 	ctx_init(&c, prog, dp);
-	if (c.user) {
-		for (i = 0; i < c.user->nparams; i++)
-			ptrvec_push(c.a, out, arena_printf(c.a, "$%s:%s", c.user->params[i].name,
-							   c.user->params[i].c_type));
-		if (c.is_return && c.user->ret.size)
-			ptrvec_push(c.a, out, arena_printf(c.a, "$return:%s", c.user->ret.c_type));
-		return c.user->nparams + (c.is_return && c.user->ret.size > 0);
-	}
 	if (!c.btf)
 		return dp && (dp->kind == PK_KPROBE || dp->kind == PK_KRETPROBE ||
 			      dp->kind == PK_TRACEPOINT || dp->kind == PK_UPROBE ||

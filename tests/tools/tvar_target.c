@@ -1,7 +1,7 @@
 /* tvar_target.c - known values for the target-variable VM test
  * (tests/vm/tvar.sh): writes FILE (4096 bytes), then pread()s 1234 bytes
  * at offset 77 from it (vfs_read(file, buf, 1234, &77)); calls
- * tvar_target_fn(-5, "hi", 42) for the uprobe half; sends 3 bytes from a
+ * tvar_target_fn(-5, "hi", 42, &{ 7, 8 }) for the uprobe half; sends 3 bytes from a
  * UDP socket with SO_SNDBUF, SO_RCVBUF (sk_userlocks 3) and SO_NO_CHECK
  * (sk_no_check_tx 1) set, for bitfields; last, setuid(1234) and getuid()
  * (from_kuid_munged(ns, kuid_t { 1234 }): a struct passed in a register).
@@ -33,12 +33,19 @@ static void udp_send(void)
 	close(s);
 }
 
-__attribute__((noinline)) long tvar_target_fn(long a, const char *s, int b);
+struct pair {
+	int x;
+	long y;
+};
 
-__attribute__((noinline)) long tvar_target_fn(long a, const char *s, int b)
+__attribute__((noinline)) long tvar_target_fn(long a, const char *s, int b,
+					      const struct pair *p);
+
+__attribute__((noinline)) long tvar_target_fn(long a, const char *s, int b,
+					      const struct pair *p)
 {
 	__asm__ volatile("" ::: "memory");
-	return a + (long)strlen(s) + b;
+	return a + (long)strlen(s) + b + p->x + p->y;
 }
 
 int main(int argc, char **argv)
@@ -54,7 +61,9 @@ int main(int argc, char **argv)
 	}
 	n = pread(fd, buf, 1234, 77);
 	printf("read %zd\n", n);
-	printf("fn %ld\n", tvar_target_fn(-5, "hi", 42));
+	static const struct pair pr = { 7, 8 };
+
+	printf("fn %ld\n", tvar_target_fn(-5, "hi", 42, &pr));
 	close(fd);
 	udp_send();
 	printf("setuid %d\n", setuid(1234));

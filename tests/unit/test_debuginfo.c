@@ -1,6 +1,7 @@
 /* test_debuginfo.c - parameters of user functions from DWARF, and the
  * target variables of process probes built on them. The test compiles a
  * small program with cc -g so the layout is known. */
+#include "btf.h"
 #include "debuginfo.h"
 #include "sema_tvar.h"
 
@@ -45,6 +46,7 @@ static void teardown(void)
 {
 	char cmd[128];
 
+	debuginfo_cache_free();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	ck_assert_int_eq(system(cmd), 0);
 	arena_free(&arena);
@@ -52,12 +54,17 @@ static void teardown(void)
 
 START_TEST(parameters_types_and_registers)
 {
-	struct debuginfo_func f;
+	const struct debuginfo_func *fp;
 	const char *why = NULL;
+	struct debuginfo_func f;
+	int t;
 
 	if (!have_cc)
 		return;
-	ck_assert_int_eq(debuginfo_function(&arena, prog_path, "work", &f, &why), 0);
+	fp = debuginfo_function(prog_path, "work", &why);
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_ptr_eq(debuginfo_function(prog_path, "work", &why), fp);	/* cached */
+	f = *fp;
 	ck_assert_int_eq(f.nparams, 7);
 	ck_assert_str_eq(f.params[0].name, "count");
 	ck_assert_str_eq(f.params[0].c_type, "int");
@@ -70,34 +77,44 @@ START_TEST(parameters_types_and_registers)
 	ck_assert_int_eq(f.params[2].slot, 2);
 	ck_assert(f.params[3].is_float);		/* xmm0: takes no integer register */
 	ck_assert_int_eq(f.params[3].slot, -1);
+	ck_assert_str_eq(debuginfo_unavailable(&f.params[3]),
+			 "floating-point values are passed in xmm registers");
 	ck_assert(f.params[4].is_aggregate);		/* 16 bytes: two registers */
-	ck_assert_int_eq(f.params[4].slot, -1);
+	ck_assert_int_eq(f.params[4].slot, 3);
+	ck_assert_ptr_nonnull(strstr(debuginfo_unavailable(&f.params[4]), "two registers"));
 	ck_assert_int_eq(f.params[5].slot, 5);		/* after di si dx cx+r8 */
+	ck_assert_ptr_null(debuginfo_unavailable(&f.params[5]));
 	ck_assert_int_eq(f.params[6].slot, -1);		/* no register left */
 	ck_assert(!f.params[6].is_signed);
 	ck_assert_str_eq(f.ret.c_type, "long int");
 	ck_assert_int_eq(f.ret.size, 8);
-	ck_assert_int_eq(debuginfo_function(&arena, prog_path, "nothing", &f, &why), 0);
-	ck_assert_int_eq(f.nparams, 0);
-	ck_assert_int_eq(f.ret.size, 0);
+	/* the types, as BTF: struct thing { int a; long b; } */
+	t = btf_resolve(f.btf, f.params[2].type_id);
+	ck_assert(btf_is_ptr(btf__type_by_id(f.btf, (unsigned)t)));
+	t = btf_resolve(f.btf, (int)btf__type_by_id(f.btf, (unsigned)t)->type);
+	ck_assert_str_eq(btf_type_name(&arena, f.btf, t), "struct thing");
+	ck_assert_int_eq(btf_type_size(f.btf, t), 16);
+	fp = debuginfo_function(prog_path, "nothing", &why);
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(fp->nparams, 0);
+	ck_assert_int_eq(fp->ret.size, 0);
 }
 END_TEST
 
 START_TEST(missing_function_file_or_debuginfo)
 {
-	struct debuginfo_func f;
 	const char *why = NULL;
 	char cmd[256];
 
-	ck_assert_int_eq(debuginfo_function(&arena, "/nonexistent/prog", "main", &f, &why), -1);
+	ck_assert_ptr_null(debuginfo_function("/nonexistent/prog", "main", &why));
 	ck_assert_str_eq(why, "cannot open '/nonexistent/prog'");
 	if (!have_cc)
 		return;
-	ck_assert_int_eq(debuginfo_function(&arena, prog_path, "nosuch", &f, &why), -1);
+	ck_assert_ptr_null(debuginfo_function(prog_path, "nosuch", &why));
 	ck_assert_ptr_nonnull(strstr(why, "does not describe function 'nosuch'"));
 	snprintf(cmd, sizeof(cmd), "strip -g %s", prog_path);
 	ck_assert_int_eq(system(cmd), 0);
-	ck_assert_int_eq(debuginfo_function(&arena, prog_path, "work", &f, &why), -1);
+	ck_assert_ptr_null(debuginfo_function(prog_path, "work", &why));
 	ck_assert_ptr_nonnull(strstr(why, "has no debuginfo"));
 }
 END_TEST
@@ -154,17 +171,27 @@ START_TEST(process_probe_target_variables)
 	out = open_memstream(&text, &len);
 	diag.out = out;
 	ck_assert_int_eq(sema_tvar_resolve(&prog, &dp, target("$d")), -1);
-	e = target("$t");
-	ptrvec_push(&arena, &e->comps, ARENA_NEW(&arena, struct component));
-	((struct component *)e->comps.v[0])->field = "a";
-	ck_assert_int_eq(sema_tvar_resolve(&prog, &dp, e), -1);
 	fclose(out);
 	diag.out = NULL;
 	ck_assert_ptr_nonnull(strstr(text, "'$d' is not available: floating-point values are "
 				     "passed in xmm registers"));
-	ck_assert_ptr_nonnull(strstr(text, "'$t' is not available: following pointers into user "
-				     "memory is not supported yet"));
 	free(text);
+	/* user pointers are followed with user reads */
+	e = target("$t");
+	ptrvec_push(&arena, &e->comps, ARENA_NEW(&arena, struct component));
+	((struct component *)e->comps.v[0])->field = "b";
+	ck_assert_int_eq(sema_tvar_resolve(&prog, &dp, e), 0);
+	ck_assert_int_eq(e->tvar->nsteps, 3);
+	ck_assert_int_eq(e->tvar->steps[0].offset, 2);		/* $t in dx */
+	ck_assert_int_eq(e->tvar->steps[1].kind, TV_ADD);
+	ck_assert_int_eq(e->tvar->steps[1].offset, 8);
+	ck_assert_int_eq(e->tvar->steps[2].kind, TV_UDEREF);
+	ck_assert_int_eq(e->tvar->steps[2].size, 8);
+	ck_assert(e->tvar->user_memory);
+	e = target("$name");
+	e->pretty = 1;
+	ck_assert_int_eq(sema_tvar_resolve(&prog, &dp, e), 0);
+	ck_assert_int_eq(e->tvar->pretty[0].fmt, TVP_USTRING);
 	for (i = 0; i < vars.n; i++)
 		ck_assert_ptr_nonnull(strchr(vars.v[i], ':'));
 }

@@ -12,7 +12,9 @@
 # (sched_process_exec: $p->comm$, $bprm->filename); bitfields
 # (udp_sendmsg: $sk->sk_userlocks, $sk->sk_no_check_tx); a member of a
 # struct passed by value (from_kuid_munged: $kuid->val); a process probe's
-# DWARF parameters ($a, $b, $$parms, $return).
+# DWARF parameters ($a, $b, $$parms, $return) and user memory through them
+# ($s$, $p->x, $p->y). (Entry values in a process .return probe are not
+# checked: pass 3 has no entry handler for uretprobes yet.)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
@@ -76,6 +78,7 @@ probe kernel.function("from_kuid_munged") {
 }
 probe process("$T").function("tvar_target_fn") {
 	printf("fn %d %d %s\n", \$a, \$b, \$\$parms)
+	printf("fn user %s %d %d\n", \$s\$, \$p->x, \$p->y)
 	done("fn")
 }
 probe process("$T").function("tvar_target_fn").return {
@@ -107,8 +110,9 @@ has "member chain, char array and @cast" '^name tvar-file iname tvar-file len 9$
 has "\$\$parms layout" '^parms file=0x[0-9a-f]{8,} buf=0x[0-9a-f]+ count=0x4d2 pos=0x[0-9a-f]{8,}$'
 has "\$return, entry values and @entry in a .return probe" '^return 1234 count 1234 pos 77$'
 has "tracepoint arguments" '^exec [^ ]*/tvar_target "tvar_target"$'
-has "process probe DWARF parameters" '^fn -5 42 a=0xfffffffffffffffb s=0x[0-9a-f]+ b=0x2a$'
-has "process probe \$return" '^fnret 39$'
+has "process probe DWARF parameters" '^fn -5 42 a=0xfffffffffffffffb s=0x[0-9a-f]+ b=0x2a p=0x[0-9a-f]+$'
+has "process probe: user string and struct through pointers" '^fn user "hi" 7 8$'
+has "process probe \$return" '^fnret 54$'
 has "bitfields" '^udp locks 3 nocheck 1 len 3$'
 has "a struct passed by value in a register" '^kuid 1234$'
 GUEST
