@@ -67,4 +67,21 @@ max=$(oget hang max_us)
 expect_ge "hang-then-recover: the first write held (us)" "$max" 1000000
 expect_le "hang-then-recover: ... until the 2 s phase ended (us)" "$max" 2300000
 expect_le "hang-then-recover: then writes flow (p50 us)" "$(oget hang p50_us)" 100000
+# status and stop, from inside: the live counts in /proc/gstap-*/inject
+# (what `inject status` prints) and the ctl "stop" (what `inject stop`
+# writes): after it, the command's fsyncs are no longer touched
+run stop fsync-eio sh -c '
+inj_fsync -n 10 /tmp/f > /dev/null
+M=$(ls -d /proc/gstap-inject_*)
+echo "status $(grep -o "armed=[01]" $M/inject) $(grep -o "hits=[0-9]*" $M/inject)"
+echo stop > $M/ctl
+sleep 1
+echo "afterstop $(inj_fsync -n 50 /tmp/g)"
+[ -d $M ] && echo "afterstop loaded=1" || echo "afterstop loaded=0"'
+line() { grep '"type":"command"' "$OUT/stop.json" | grep "$1" | head -1; }
+expect_eq "status: armed while running" "$(line status | grep -o 'armed=[01]' | cut -d= -f2)" 1
+expect_eq "status: live hit count" "$(line status | grep -o 'hits=[0-9]*' | cut -d= -f2)" 10
+expect_eq "stop: later fsyncs untouched" "$(line 'afterstop calls' | grep -o 'eio=[0-9]*' | cut -d= -f2)" 0
+expect_eq "stop: the module is gone" "$(line 'afterstop loaded' | grep -o 'loaded=[01]' | cut -d= -f2)" 0
+expect_eq "stop: the report counts the calls before the stop" "$(jget stop hits)" 10
 vm_done
