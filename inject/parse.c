@@ -25,8 +25,11 @@ struct parser {
 	struct token prev;		/* the last token consumed */
 	struct file_ast *f;
 	int is_library;
+	int depth;			/* nesting of expressions and statements */
 	jmp_buf recover;
 };
+
+#define MAX_DEPTH 1000	/* deeper nesting is reported, not a stack overflow */
 
 /* ---- token access ---- */
 
@@ -133,6 +136,19 @@ static const char *expect_ident(struct parser *p, const char *what)
 	if (t->kind != T_IDENT)
 		error_at(p, t->loc, "expected %s but found %s", what, describe(p, t));
 	return tok_text(p, next(p));
+}
+
+/* Count one level of recursion; bail out past MAX_DEPTH. Every recursive
+ * rule calls it, and the matching leave() on the way back. */
+static void enter(struct parser *p)
+{
+	if (++p->depth > MAX_DEPTH)
+		error_at(p, peek(p)->loc, "nested more than %d levels deep", MAX_DEPTH);
+}
+
+static void leave(struct parser *p)
+{
+	p->depth--;
 }
 
 /* ---- expressions ---- */
@@ -513,7 +529,9 @@ static struct expr *parse_unary(struct parser *p)
 		enum tok k = t->kind;
 
 		e = new_expr(p, k == T_INC ? E_PREINC : E_PREDEC, next(p)->loc);
+		enter(p);
 		e->left = parse_unary(p);
+		leave(p);
 		check_lvalue(p, e->left, tok_spelling[k]);
 		return e;
 	}
@@ -521,7 +539,9 @@ static struct expr *parse_unary(struct parser *p)
 		if (unops[i].tok == t->kind) {
 			e = new_expr(p, E_UNARY, next(p)->loc);
 			e->op = unops[i].op;
+			enter(p);
 			e->left = parse_unary(p);
+			leave(p);
 			return e;
 		}
 	return parse_postfix(p);
@@ -614,8 +634,21 @@ static struct expr *parse_ternary(struct parser *p)
 	return e;
 }
 
-/* expr -> ternary [('=' | '+=' | ... | '.=' | '<<<') expr] */
+static struct expr *parse_assign(struct parser *p);
+
+/* expr -> assign (counted for the nesting limit) */
 static struct expr *parse_expr(struct parser *p)
+{
+	struct expr *e;
+
+	enter(p);
+	e = parse_assign(p);
+	leave(p);
+	return e;
+}
+
+/* assign -> ternary [('=' | '+=' | ... | '.=' | '<<<') expr] */
+static struct expr *parse_assign(struct parser *p)
 {
 	struct expr *l = parse_ternary(p), *e;
 	enum tok k = peek_kind(p);
@@ -778,7 +811,20 @@ static struct expr *parse_cond(struct parser *p)
  *       | FOR '(' [expr] ';' [expr] ';' [expr] ')' stmt | foreach
  *       | (RETURN [expr] | DELETE expr | BREAK | CONTINUE | NEXT | expr) [';']
  *       | TRY block CATCH ['(' NAME ')'] block | EMBEDDED */
+static struct stmt *parse_stmt_nested(struct parser *p);
+
 static struct stmt *parse_stmt(struct parser *p)
+{
+	struct stmt *s;
+
+	enter(p);
+	s = parse_stmt_nested(p);
+	leave(p);
+	return s;
+}
+
+/* the statement itself, per the rule above */
+static struct stmt *parse_stmt_nested(struct parser *p)
 {
 	const struct token *t = peek(p);
 	struct stmt *s;
@@ -910,6 +956,7 @@ static const char *parse_pp_name(struct parser *p)
 		if (t->kind == T_LBRACE && brace_is_alternative(p, first)) {
 			struct loc open = next(p)->loc;
 
+			enter(p);
 			if (n + 1 < sizeof(buf))
 				buf[n++] = '{';
 			for (;;) {
@@ -924,6 +971,7 @@ static const char *parse_pp_name(struct parser *p)
 					buf[n++] = ',';
 			}
 			expect_close(p, T_RBRACE, open, T_LBRACE);
+			leave(p);
 			if (n + 1 < sizeof(buf))
 				buf[n++] = '}';
 			first = 0;
@@ -1013,6 +1061,7 @@ static void parse_pp_alternatives(struct parser *p, const struct ptrvec *prefix,
 	struct ptrvec alts = { 0 }, suffixes = { 0 };
 	int i, j, k;
 
+	enter(p);
 	do {
 		int from = alts.n, opt = 0, suf = 0;
 
@@ -1026,6 +1075,7 @@ static void parse_pp_alternatives(struct parser *p, const struct ptrvec *prefix,
 		}
 	} while (accept(p, T_COMMA));
 	expect_close(p, T_RBRACE, open, T_LBRACE);
+	leave(p);
 	if (accept(p, T_DOT))
 		parse_pp_path(p, &suffixes);
 	else
@@ -1333,6 +1383,7 @@ struct file_ast *parse_file(struct program *prog, const struct src_file *src, in
 	pp_init(&p->pp, prog, src, is_library);
 	if (setjmp(p->recover)) {
 		/* after an error: skip what cannot start a declaration */
+		p->depth = 0;
 		if (peek_kind(p) != T_EOF && !lex_is_keyword(peek_kind(p)))
 			next(p);
 		resync(p);

@@ -412,8 +412,18 @@ static int pp_atom(struct pp *pp)
 
 	cond_next(pp, &t);
 	if (t.kind == T_LPAREN) {
-		int v = pp_condition(pp);
+		int v;
 
+		if (pp->cond_depth >= 1000) {	/* no stack overflow on ((((... */
+			diag_error(t.loc, "preprocessor condition nested too deeply");
+			pp->cond_bail = 1;
+			return -1;
+		}
+		pp->cond_depth++;
+		v = pp_condition(pp);
+		pp->cond_depth--;
+		if (pp->cond_bail)	/* unwinding: the caller skips to '%?' */
+			return -1;
 		cond_next(pp, &t);
 		if (t.kind != T_RPAREN) {
 			diag_error(t.loc, "expected ')' in preprocessor condition but found '%.*s'",
@@ -459,6 +469,8 @@ static int pp_condition(struct pp *pp)
 	for (;;) {
 		int v = pp_atom(pp);
 
+		if (pp->cond_bail)
+			return -1;
 		if (v < 0)
 			bad = 1;
 		conj = conj && v > 0;
@@ -513,6 +525,7 @@ static void pp_conditional(struct pp *pp, const struct token *open)
 	cond_next(pp, &t);
 	if (v < 0) {
 		/* reported: skip the rest of the condition, take neither branch */
+		pp->cond_bail = 0;
 		while (t.kind != T_PP_THEN && t.kind != T_PP_CLOSE && t.kind != T_EOF)
 			raw_next(pp, &t);
 		if (t.kind == T_PP_THEN && skip_branch(pp, 0) == T_EOF)

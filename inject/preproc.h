@@ -19,6 +19,8 @@ struct pp {
 	struct pp_frame *frames;	/* input stack, grown in the arena */
 	int nframes, frames_cap;
 	long expanded;			/* tokens produced by macros so far */
+	int cond_depth;			/* ( nesting in a %( condition */
+	int cond_bail;			/* too deep: unwind without reading */
 	int expansion_reported;
 	struct token *scratch;		/* token lists being gathered */
 	int nscratch, scratch_cap;
