@@ -59,7 +59,8 @@ static int dump_probe_types(void)
 
 static const char *func_line(struct arena *a, const struct func *f)
 {
-	char *line = arena_printf(a, "%s:%s (", f->name, type_names[f->ret_type]);
+	char *line = arena_printf(a, "%s:%s (", f->name,
+				  type_names[f->ret_type == TY_VOID ? TY_UNKNOWN : f->ret_type]);
 	int i;
 
 	for (i = 0; i < f->params.n; i++) {
@@ -79,7 +80,17 @@ static const char *func_line(struct arena *a, const struct func *f)
 static int dump_functions(struct session *s)
 {
 	struct ptrvec lines = { 0 };
+	FILE *quiet = fopen("/dev/null", "w"), *saved = diag.out;
 	int i, j;
+
+	/* infer what the bodies imply; a function that does not elaborate
+	 * alone keeps its declared types */
+	diag.out = quiet ? quiet : saved;
+	sema_type_library_functions(&s->prog);
+	diag.out = saved;
+	if (quiet)
+		fclose(quiet);
+	diag_reset();
 
 	for (i = 0; i < s->prog.files.n; i++) {
 		const struct file_ast *f = s->prog.files.v[i];

@@ -204,6 +204,9 @@ static int process_file(struct sema *S, const struct file_ast *f)
 {
 	int i, rc = 0;
 
+	if (S->functions_only)
+		return 0;
+
 	for (i = 0; i < f->embedded.n; i++) {
 		if (!f->is_library && !S->opt->guru) {
 			struct loc *l = i < f->embedded_locs.n ? f->embedded_locs.v[i] : NULL;
@@ -392,4 +395,34 @@ int sema_elaborate(struct program *prog, const struct sema_options *opt)
 		return -1;
 	sema_autoprint(&S);
 	return 0;
+}
+
+/* --dump-functions: resolve and type every library function on its own
+ * (no probes), so untyped parameters and returns get what their bodies
+ * imply. Diagnostics are the caller's to silence; what cannot be typed
+ * stays TY_UNKNOWN. Fills prog->funcs with every library function. */
+void sema_type_library_functions(struct program *prog)
+{
+	struct sema_options opt = { .guru = 1 };
+	struct sema S = { .prog = prog, .a = prog->arena, .opt = &opt, .functions_only = 1 };
+	int i, j, qhead = 0;
+
+	for (i = 0; i < prog->files.n; i++)
+		index_file(&S, prog->files.v[i]);
+	for (i = 0; i < prog->files.n; i++) {
+		const struct file_ast *f = prog->files.v[i];
+
+		for (j = 0; f->is_library && j < f->funcs.n; j++)
+			queue_func(&S, f->funcs.v[j]);
+	}
+	while (qhead < S.func_queue.n) {
+		struct func *f = S.func_queue.v[qhead++];
+
+		/* types only for what resolved: an unresolved call has no func */
+		if (resolve_func(&S, f) == 0)
+			ptrvec_push(S.a, &prog->funcs, f);
+	}
+	for (i = 0; i < S.resolved_globals.n; i++)
+		ptrvec_push(S.a, &prog->globals, ((struct global_decl *)S.resolved_globals.v[i])->sym);
+	sema_infer_types(&S);
 }

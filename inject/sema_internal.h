@@ -44,6 +44,7 @@ struct sema {
 	struct ptrvec file_queue;	/* struct file_ast *: pulled, to process */
 	struct ptrvec func_queue;	/* struct func *: referenced, body to walk */
 	struct ptrvec resolved_globals;	/* struct global_decl *: referenced */
+	int functions_only;		/* --dump-functions: no probes */
 };
 
 /* An alias name registered under its first component. */
@@ -96,6 +97,9 @@ struct sym *sema_find_global(struct sema *S, const char *name, const struct scop
 
 /* sema_types.c: infer types of the kept program to a fixed point. */
 int sema_infer_types(struct sema *S);
+
+/* sema.c: type every library function for --dump-functions. */
+void sema_type_library_functions(struct program *prog);
 
 /* sema_autoprint.c: append the end probe displaying written-only globals. */
 void sema_autoprint(struct sema *S);
