@@ -75,49 +75,46 @@ static inline int64_t stp_shr(int64_t x, int64_t n)
 }
 
 /*
- * Reads of kernel and user memory for the conversion tapsets. They return
- * 0, or -EFAULT with the faulting address in *fault.
+ * A NUL-terminated string of at most maxlen - 1 bytes from kernel or user
+ * memory, for the conversion tapsets. strncpy_from_{kernel,user}_nofault
+ * are not exported to modules (6.1), so this copies with the exported
+ * copy_from_*_nofault, one page at a time: a string that ends before a
+ * page boundary never touches the next page. 0, or -EFAULT (dst empty).
  */
-/*
- * strncpy_from_kernel_nofault and strncpy_from_user_nofault are not
- * exported to modules (6.1): copy page by page with the exported
- * copy_from_{kernel,user}_nofault and stop at the NUL. Bytes after the NUL
- * in the same page are read too; a page is mapped or not as a whole.
- */
-static __maybe_unused int stp_read_str_nofault(char *dst, unsigned long addr, size_t maxlen,
-					       int user)
+static __maybe_unused int stp_read_str(char *dst, unsigned long addr, size_t maxlen, bool user)
 {
-	size_t n = 0;
+	size_t done = 0;
 
 	if (maxlen > MAXSTRINGLEN)
 		maxlen = MAXSTRINGLEN;
-	while (n + 1 < maxlen) {
-		size_t chunk = min_t(size_t, maxlen - 1 - n,
-				     PAGE_SIZE - ((addr + n) & (PAGE_SIZE - 1)));
-		long err = user ? copy_from_user_nofault(dst + n,
-							 (const void __user *)(addr + n), chunk)
-				: copy_from_kernel_nofault(dst + n, (const void *)(addr + n), chunk);
+	if (maxlen == 0)
+		return 0;
+	while (done < maxlen - 1) {
+		unsigned long a = addr + done;
+		size_t chunk = min_t(size_t, maxlen - 1 - done, PAGE_SIZE - (a & ~PAGE_MASK));
+		long rc = user ? copy_from_user_nofault(dst + done, (const void __user *)a, chunk)
+			       : copy_from_kernel_nofault(dst + done, (const void *)a, chunk);
 
-		if (err) {
+		if (rc) {
 			dst[0] = '\0';
 			return -EFAULT;
 		}
-		if (memchr(dst + n, '\0', chunk))
+		if (memchr(dst + done, '\0', chunk))
 			return 0;
-		n += chunk;
+		done += chunk;
 	}
-	dst[maxlen - 1] = '\0';
+	dst[done] = '\0';
 	return 0;
 }
 
-static __maybe_unused int stp_kread_str(char *dst, unsigned long addr, size_t maxlen)
+static inline int stp_kread_str(char *dst, unsigned long addr, size_t maxlen)
 {
-	return stp_read_str_nofault(dst, addr, maxlen, 0);
+	return stp_read_str(dst, addr, maxlen, false);
 }
 
-static __maybe_unused int stp_uread_str(char *dst, unsigned long addr, size_t maxlen)
+static inline int stp_uread_str(char *dst, unsigned long addr, size_t maxlen)
 {
-	return stp_read_str_nofault(dst, addr, maxlen, 1);
+	return stp_read_str(dst, addr, maxlen, true);
 }
 
 static inline int stp_kread(void *dst, unsigned long addr, size_t size)

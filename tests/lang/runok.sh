@@ -99,9 +99,15 @@ while [ $# -gt 0 ]; do
 	vmrc=$?
 	if [ $vmrc -eq 125 ]; then
 		echo "runok.sh: the VM run failed:" >&2
-		tail -n 30 "$tmp/vm.err" >&2
-		for m in $batch; do echo "VM run failed (dirty kernel log?)" >"$tmp/res/$m.vmfail"; done
-		continue
+		grep -v '^--- \|^\[' "$tmp/vm.err" | tail -n 15 >&2
+		# a dirty kernel log condemns the whole batch; after a timeout or
+		# a crash, the scripts that completed keep their results
+		if grep -q "kernel log is not clean" "$tmp/vm.err"; then
+			for m in $batch; do
+				echo "the VM's kernel log is not clean" >"$tmp/res/$m.vmfail"
+			done
+			continue
+		fi
 	fi
 	awk -v res="$tmp/res" '
 		function flush() {
@@ -129,7 +135,7 @@ for n in $names; do
 		bad "$n" "did not compile"; sed 's/^/    /' "$r.cerr" | head -n 15; continue
 	fi
 	if [ -f "$r.vmfail" ]; then bad "$n" "$(cat "$r.vmfail")"; continue; fi
-	if [ ! -f "$r.rc" ]; then bad "$n" "no result from the VM"; continue; fi
+	if [ ! -f "$r.rc" ]; then bad "$n" "no result from the VM (hung or crashed here?)"; continue; fi
 	ok=1
 	if ! cmp -s "$dir/$n.out" "$r.out"; then
 		bad "$n" "stdout differs"; diff "$dir/$n.out" "$r.out" | head -n 20 | sed 's/^/    /'
