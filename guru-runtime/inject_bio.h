@@ -34,7 +34,7 @@ enum { STP_HELD_FREE, STP_HELD_CLAIMED, STP_HELD_HELD, STP_HELD_RELEASING };
 struct stp_inject_held {
 	struct hrtimer timer;
 	struct bio *bio;
-	u64 start;
+	u64 start, until;
 	int rule;
 	atomic_t state;
 };
@@ -120,7 +120,7 @@ static void stp_inject_held_release(struct stp_inject_held *h)
 {
 	struct bio *bio = h->bio;
 
-	stp_inject_account(&stp_inject.rules[h->rule], ktime_get_ns() - h->start);
+	stp_inject_account(&stp_inject.rules[h->rule], h->start, h->until, ktime_get_ns());
 	h->bio = NULL;
 	stp_inject_bio_endio(bio);
 	atomic_set(&h->state, STP_HELD_FREE);
@@ -211,8 +211,8 @@ static int __maybe_unused stp_inject_bio_complete(int i, struct pt_regs *regs)
 	h->bio = bio;
 	h->rule = i;
 	h->start = ktime_get_ns();
-	hrtimer_start(&h->timer, ns_to_ktime(stp_inject_hold_until(r, i, n)),
-		      HRTIMER_MODE_ABS_SOFT);
+	h->until = stp_inject_hold_until(r, i, n);
+	hrtimer_start(&h->timer, ns_to_ktime(h->until), HRTIMER_MODE_ABS_SOFT);
 	atomic_set(&h->state, STP_HELD_HELD);
 	smp_mb__after_atomic();
 	/* disarmed meanwhile: its scan may have missed us; undo if we can */

@@ -133,7 +133,10 @@ struct stp_inject_rule {
 	atomic64_t injected;
 	atomic64_t capped;		/* wanted to inject, pool or cap said no */
 	atomic64_t held_ns;		/* total time held */
+	atomic64_t early;		/* released before their time (disarm) */
 	atomic64_t hist[STP_INJECT_NHIST];	/* held times */
+	atomic64_t late[STP_INJECT_NHIST];	/* release - requested end: the
+						 * mechanism's own lateness */
 };
 
 enum stp_inject_disarm_reason {
@@ -462,10 +465,17 @@ static void stp_inject_high_water(atomic_t *mark, int now)
 	}
 }
 
-static void stp_inject_account(struct stp_inject_rule *r, u64 held)
+/* A hold ended at 'now': it started at 'start' and was due at 'until'. */
+static void stp_inject_account(struct stp_inject_rule *r, u64 start, u64 until, u64 now)
 {
+	u64 held = now - start;
+
 	atomic64_add(held, &r->held_ns);
 	atomic64_inc(&r->hist[stp_inject_hist_index(held)]);
+	if (now < until)
+		atomic64_inc(&r->early);
+	else
+		atomic64_inc(&r->late[stp_inject_hist_index(now - until)]);
 }
 
 /* Safety: arming, the deadline, the lease, disarming. */
@@ -560,20 +570,20 @@ static int stp_inject_arm(void)
 	return 0;
 }
 
-/* Percentile p (per mille) of a rule's held times, from the histogram:
- * the low edge of the bucket holding it, plus half a bucket. */
-static u64 stp_inject_percentile(struct stp_inject_rule *r, int permille)
+/* Percentile p (per mille) of a histogram: the low edge of the bucket
+ * holding it, plus half a bucket. */
+static u64 stp_inject_percentile(atomic64_t *hist, int permille)
 {
 	u64 total = 0, seen = 0, want;
 	int k;
 
 	for (k = 0; k < STP_INJECT_NHIST; k++)
-		total += atomic64_read(&r->hist[k]);
+		total += atomic64_read(&hist[k]);
 	if (!total)
 		return 0;
 	want = (total * permille + 999) / 1000;
 	for (k = 0; k < STP_INJECT_NHIST; k++) {
-		seen += atomic64_read(&r->hist[k]);
+		seen += atomic64_read(&hist[k]);
 		if (seen >= want) {
 			u64 lo = stp_inject_hist_low(k);
 			u64 hi = k + 1 < STP_INJECT_NHIST ? stp_inject_hist_low(k + 1) : lo;
@@ -585,8 +595,10 @@ static u64 stp_inject_percentile(struct stp_inject_rule *r, int permille)
 }
 
 /* One line per rule for the controller, "key=value" separated by spaces:
- * rule= name= hits= injected= capped= held_ns= p50= p90= p99= max=
- * hist=i:count,... (non-empty log-linear buckets). */
+ * rule= name= hits= injected= capped= held_ns= p50= p90= p99= max= (held
+ * times, ns) early= late50= late99= (how late releases were against the
+ * requested end, ns) hist=i:count,... (non-empty log-linear buckets of the
+ * held times). */
 static int __maybe_unused stp_inject_report_rule(int i, char *buf, size_t len)
 {
 	struct stp_inject_rule *r = stp_inject_rule(i);
@@ -599,14 +611,16 @@ static int __maybe_unused stp_inject_report_rule(int i, char *buf, size_t len)
 		if (atomic64_read(&r->hist[k]))
 			top = k;
 	n = scnprintf(buf, len,
-		      "rule=%d name=%s hits=%lld injected=%lld capped=%lld held_ns=%lld p50=%llu p90=%llu p99=%llu max=%llu hist=",
+		      "rule=%d name=%s hits=%lld injected=%lld capped=%lld held_ns=%lld p50=%llu p90=%llu p99=%llu max=%llu early=%lld late50=%llu late99=%llu hist=",
 		      i, r->name, (long long)atomic64_read(&r->hits),
 		      (long long)atomic64_read(&r->injected),
 		      (long long)atomic64_read(&r->capped),
 		      (long long)atomic64_read(&r->held_ns),
-		      stp_inject_percentile(r, 500), stp_inject_percentile(r, 900),
-		      stp_inject_percentile(r, 990),
-		      top < 0 ? 0 : stp_inject_hist_low(top));
+		      stp_inject_percentile(r->hist, 500), stp_inject_percentile(r->hist, 900),
+		      stp_inject_percentile(r->hist, 990),
+		      top < 0 ? 0 : stp_inject_hist_low(top),
+		      (long long)atomic64_read(&r->early), stp_inject_percentile(r->late, 500),
+		      stp_inject_percentile(r->late, 990));
 	for (k = 0; k < STP_INJECT_NHIST && n + 24 < len; k++) {
 		long long c = atomic64_read(&r->hist[k]);
 

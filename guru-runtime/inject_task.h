@@ -120,7 +120,7 @@ static noinline long stp_inject_sleep_tramp(unsigned long a0, unsigned long a1,
 		schedule_hrtimeout_range(&t, 0, HRTIMER_MODE_ABS);
 	}
 	__set_current_state(TASK_RUNNING);
-	stp_inject_account(&stp_inject.rules[rule], ktime_get_ns() - start);
+	stp_inject_account(&stp_inject.rules[rule], start, until, ktime_get_ns());
 
 	spin_lock_irqsave(&stp_inject_sleep_lock, flags);
 	s->state = STP_SLEEPER_BYPASS;

@@ -137,6 +137,8 @@ static int cmd_translate(struct arena *a, const char *path, const struct opts *o
 struct rule_report {
 	long long hits, injected, capped, held_ns;
 	unsigned long long p50, p90, p99, max;
+	long long early;
+	unsigned long long late50, late99;	/* release - requested end */
 	long long hist[STP_INJECT_NHIST];
 };
 
@@ -175,6 +177,9 @@ static void parse_rule(const char *line, struct rule_report *r)
 	r->p90 = (unsigned long long)field(line, "p90");
 	r->p99 = (unsigned long long)field(line, "p99");
 	r->max = (unsigned long long)field(line, "max");
+	r->early = field(line, "early");
+	r->late50 = (unsigned long long)field(line, "late50");
+	r->late99 = (unsigned long long)field(line, "late99");
 	if (!h)
 		return;
 	h += 6;
@@ -295,9 +300,11 @@ static void report(struct arena *a, const struct scenario *s, const char *outpat
 				printf(":%lld}", rr[i].injected);
 			} else {
 				printf(",\"delay_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"max\":%llu,"
-				       "\"total\":%lld}",
+				       "\"total\":%lld},\"late_us\":{\"p50\":%llu,\"p99\":%llu},"
+				       "\"released_early\":%lld",
 				       rr[i].p50 / 1000, rr[i].p90 / 1000, rr[i].p99 / 1000,
-				       rr[i].max / 1000, rr[i].held_ns / 1000);
+				       rr[i].max / 1000, rr[i].held_ns / 1000, rr[i].late50 / 1000,
+				       rr[i].late99 / 1000, rr[i].early);
 			}
 			printf("}");
 		}
@@ -319,6 +326,8 @@ static void report(struct arena *a, const struct scenario *s, const char *outpat
 		}
 		printf(", held p50 %llu us, p90 %llu us, p99 %llu us, max %llu us\n",
 		       rr[i].p50 / 1000, rr[i].p90 / 1000, rr[i].p99 / 1000, rr[i].max / 1000);
+		printf("    released late by p50 %llu us, p99 %llu us; %lld released early (disarm)\n",
+		       rr[i].late50 / 1000, rr[i].late99 / 1000, rr[i].early);
 		print_hist_log(stdout, &rr[i]);
 	}
 }

@@ -41,7 +41,9 @@ inj_verify -w /dev/nullb0 64 0x11 > /tmp/w1 &
 W=$!
 sleep 1
 T0=$(up)
+echo "RESULT beforestop $(grep scenario= /sys/module/inject_testmod/parameters/report)"
 echo 1 > /sys/module/inject_testmod/parameters/stop
+echo "RESULT afterstop $(grep scenario= /sys/module/inject_testmod/parameters/report)"
 wait $W
 T1=$(up)
 echo "RESULT stop $(cat /tmp/w1) cs=$(echo "($T1 - $T0) * 100" | bc 2>/dev/null || echo $T0:$T1)"
@@ -101,12 +103,20 @@ done
 expect_le "requested p50 within 10% of 5000 us (3 SE for n=400)" "$rp50" 5500
 expect_ge "requested p50 within 10% of 5000 us (3 SE for n=400)" "$rp50" 4500
 expect_eq "the rule counted every read" "$(vm_get hits jitterstats)" 400
+# The mechanism's own accuracy, measured in the kernel: how late each
+# completion was against its requested end (never early while armed).
+echo "kernel-side lateness: p50 $(vm_get late50 jitterstats) ns, p99 $(vm_get late99 jitterstats) ns"
+expect_eq "no hold ended early while armed" "$(vm_get early jitterstats)" 0
+expect_le "timer lateness p50 (ns) under TCG" "$(vm_get late50 jitterstats)" 2000000
 expect_eq "writes untouched by a read rule (not counted)" "$(vm_get hits jitterstats)" 400
 expect_le "writes untouched by a read rule (p50 us, baseline $(vm_get p50_us basew) + 2 ms)" "$(vm_get p50_us jitterw)" $(($(vm_get p50_us basew) + 2000))
 expect_eq "stop: every held write completed" "$(vm_get errors stop)" 0
 expect_eq "stop: disarm reason" "$(vm_get reason stopstate)" stop
+expect_eq "stop: a write was held before" "$(vm_get held beforestop)" 1
+expect_eq "stop: none is held once the stop returns" "$(vm_get held afterstop)" 0
 cs=$(vm_get cs stop | cut -d. -f1)
-expect_le "stop: held writes released within (centiseconds)" "$cs" 50
+# the writer's own wake-up and exit under TCG (busybox, bc) dominate this
+expect_le "stop: the writer finished within (centiseconds)" "$cs" 150
 expect_eq "stop: nothing lost" "$(vm_get bad stopverify)" 0
 expect_eq "unload under load: writer saw no error" "$(vm_get errors unload)" 0
 expect_eq "unload under load: nothing lost" "$(vm_get bad unloadverify)" 0
