@@ -133,6 +133,7 @@ struct stp_inject_rule {
 	atomic64_t injected;
 	atomic64_t capped;		/* wanted to inject, pool or cap said no */
 	atomic64_t held_ns;		/* total time held */
+	atomic64_t held_max;		/* the longest hold, ns */
 	atomic64_t early;		/* released before their time (disarm) */
 	atomic64_t hist[STP_INJECT_NHIST];	/* held times */
 	atomic64_t late[STP_INJECT_NHIST];	/* release - requested end: the
@@ -470,6 +471,15 @@ static void stp_inject_account(struct stp_inject_rule *r, u64 start, u64 until, 
 {
 	u64 held = now - start;
 
+	s64 old = atomic64_read(&r->held_max);
+
+	while ((s64)held > old) {
+		s64 seen = atomic64_cmpxchg(&r->held_max, old, held);
+
+		if (seen == old)
+			break;
+		old = seen;
+	}
 	atomic64_add(held, &r->held_ns);
 	atomic64_inc(&r->hist[stp_inject_hist_index(held)]);
 	if (now < until)
@@ -603,13 +613,10 @@ static int __maybe_unused stp_inject_report_rule(int i, char *buf, size_t len)
 {
 	struct stp_inject_rule *r = stp_inject_rule(i);
 	size_t n;
-	int k, top = -1;
+	int k;
 
 	if (!r || !r->used)
 		return 0;
-	for (k = 0; k < STP_INJECT_NHIST; k++)
-		if (atomic64_read(&r->hist[k]))
-			top = k;
 	n = scnprintf(buf, len,
 		      "rule=%d name=%s hits=%lld injected=%lld capped=%lld held_ns=%lld p50=%llu p90=%llu p99=%llu max=%llu early=%lld late50=%llu late99=%llu hist=",
 		      i, r->name, (long long)atomic64_read(&r->hits),
@@ -618,7 +625,7 @@ static int __maybe_unused stp_inject_report_rule(int i, char *buf, size_t len)
 		      (long long)atomic64_read(&r->held_ns),
 		      stp_inject_percentile(r->hist, 500), stp_inject_percentile(r->hist, 900),
 		      stp_inject_percentile(r->hist, 990),
-		      top < 0 ? 0 : stp_inject_hist_low(top),
+		      (unsigned long long)atomic64_read(&r->held_max),
 		      (long long)atomic64_read(&r->early), stp_inject_percentile(r->late, 500),
 		      stp_inject_percentile(r->late, 990));
 	for (k = 0; k < STP_INJECT_NHIST && n + 24 < len; k++) {
