@@ -91,6 +91,10 @@ struct scope {
 };
 int sema_resolve_stmt(struct sema *S, struct scope *sc, struct stmt *s);
 int sema_resolve_expr(struct sema *S, struct scope *sc, struct expr *e);
+/* The closest of the keys of m and of extra[] to name, for "did you
+ * mean" notes, or NULL when none is close. */
+const char *sema_similar(const char *name, const struct strmap *m, const char *const *extra,
+			 int nextra);
 /* Find or pull in the global named name visible from file; NULL if none. */
 struct scope;
 struct sym *sema_find_global(struct sema *S, const char *name, const struct scope *sc);

@@ -459,20 +459,30 @@ static int family_ufunc(struct sema *S, struct expansion *x, struct probe_point 
 	return syms.n;
 }
 
-/* The built-in shape the literal point has ("kernel.function(string)"),
- * as an index of probe_shapes, or -1. */
-static int find_shape(struct sema *S, struct pp_component **c, int n)
+/* The point spelled as a shape: "kernel.function(string).return". */
+static const char *shape_text(struct sema *S, struct pp_component **c, int n)
 {
 	char *shape = "";
 	int i;
 
-	for (i = 0; i < n; i++) {
-		if (is_globby(c[i]->name))
-			return -1;
+	for (i = 0; i < n; i++)
 		shape = arena_printf(S->a, "%s%s%s%s", shape, i ? "." : "", c[i]->name,
 				     c[i]->arg_kind == PPARG_NUM ? "(number)"
 				     : c[i]->arg_kind == PPARG_STR ? "(string)" : "");
-	}
+	return shape;
+}
+
+/* The built-in shape the literal point has ("kernel.function(string)"),
+ * as an index of probe_shapes, or -1. */
+static int find_shape(struct sema *S, struct pp_component **c, int n)
+{
+	const char *shape;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (is_globby(c[i]->name))
+			return -1;
+	shape = shape_text(S, c, n);
 	for (i = 0; i < NSHAPES; i++)
 		if (!strcmp(probe_shapes[i].text, shape))
 			return i;
@@ -674,9 +684,20 @@ static int resolve_point(struct sema *S, struct expansion *x, struct probe_point
 	if (rc == 0 && !x->optional) {
 		const char *text = comps_text(S->a, c, n);
 
-		if (!matched_alias && shape < 0)
+		if (!matched_alias && shape < 0) {
+			const char *shapes[NSHAPES], *sim;
+			int i;
+
+			for (i = 0; i < NSHAPES; i++)
+				shapes[i] = probe_shapes[i].text;
 			diag_error(pp->loc, "probe point mismatch: '%s' matches no probe "
 				   "point or alias", text);
+			sim = sema_similar(text, &S->alias_full, NULL, 0);
+			if (!sim)
+				sim = sema_similar(shape_text(S, c, n), NULL, shapes, NSHAPES);
+			if (sim)
+				diag_note(pp->loc, "did you mean '%s'?", sim);
+		}
 		else
 			diag_error(pp->loc, "no match for probe point '%s'", text);
 		return -1;

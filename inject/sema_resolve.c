@@ -186,32 +186,43 @@ static int edit_distance(const char *a, const char *b)
 	return row[lb];
 }
 
-static const char *similar_function(struct sema *S, const char *name)
+/* Is cand close enough to name to suggest, and closer than *bestd? */
+static void consider(const char *name, const char *cand, const char **best, int *bestd)
+{
+	int d;
+
+	if (!cand || (cand[0] == '_' && name[0] != '_'))
+		return;
+	d = edit_distance(name, cand);
+	if (d < *bestd) {
+		*bestd = d;
+		*best = cand;
+	}
+}
+
+const char *sema_similar(const char *name, const struct strmap *m, const char *const *extra,
+			 int nextra)
 {
 	const char *best = NULL;
-	int i, bestd = (int)strlen(name) / 3 + 1;
+	int bestd = (int)strlen(name) / 4 + 1, i;
 
-	for (i = 0; i < BI_COUNT; i++) {
-		int d = edit_distance(name, sema_builtin_at(i)->name);
-
-		if (d < bestd || (d == bestd && !best)) {
-			bestd = d;
-			best = sema_builtin_at(i)->name;
-		}
-	}
-	for (i = 0; i < S->funcs.cap; i++) {
-		const char *k = S->funcs.slots[i].key;
-		int d;
-
-		if (!k || k[0] == '_')
-			continue;
-		d = edit_distance(name, k);
-		if (d < bestd) {
-			bestd = d;
-			best = k;
-		}
-	}
+	if (bestd < 2)
+		bestd = 2;	/* one edit is always worth a suggestion */
+	for (i = 0; i < nextra; i++)
+		consider(name, extra[i], &best, &bestd);
+	for (i = 0; m && i < m->cap; i++)
+		consider(name, m->slots[i].key, &best, &bestd);
 	return best;
+}
+
+static const char *similar_function(struct sema *S, const char *name)
+{
+	const char *builtins[BI_COUNT];
+	int i;
+
+	for (i = 0; i < BI_COUNT; i++)
+		builtins[i] = sema_builtin_at(i)->name;
+	return sema_similar(name, &S->funcs, builtins, BI_COUNT);
 }
 
 /* Code written in a library file (alias bodies included) may use what a
