@@ -4,7 +4,8 @@
 # the command, the report), with numbers:
 #  1. fsync-eio: the command's failing fsync indexes are exactly those the
 #     seed predicts (inj_predict, the runtime's arithmetic); the JSON report
-#     counts 100 hits and as many EIO as the command saw;
+#     counts 100 hits and as many EIO as the command saw; error 'after'
+#     with when 3..9+3 fails exactly calls 3, 6, 9;
 #  2. disk-jitter: read p50/p90 within the tolerance of inject_bio.sh of
 #     the delays the seed requested;
 #  3. slow-open: openat p50 of inj_open >= 20 ms;
@@ -21,7 +22,8 @@ mkdir -p "$OUT"
 run() {	# NAME SCENARIO CMD...: JSON lines in $OUT/NAME.json, status in $OUT/NAME.rc
 	n=$1 sc=$2
 	shift 2
-	"$INJECT" run --vm --json "$ROOT/scenarios/$sc.yaml" -- "$@" > "$OUT/$n.json" 2> "$OUT/$n.err"
+	case $sc in */*) f=$ROOT/$sc ;; *) f=$ROOT/scenarios/$sc.yaml ;; esac
+	"$INJECT" run --vm --json "$f" -- "$@" > "$OUT/$n.json" 2> "$OUT/$n.err"
 	echo $? > "$OUT/$n.rc"
 }
 jget() {	# NAME KEY: the first "KEY":value in the report line
@@ -39,6 +41,9 @@ expect_eq "fsync-eio: report injected = EIOs seen" "$(jget fsync injected)" "$(o
 expect_eq "fsync-eio: report counts errors by errno" \
 	"$(grep '"type":"report"' "$OUT/fsync.json" | grep -o '"errors":{"EIO":[0-9]*' | cut -d: -f3)" "$(oget fsync eio)"
 expect_eq "fsync-eio: exit status is the command's" "$(cat "$OUT/fsync.rc")" 0
+
+run after tests/vm/scenarios/fsync-eio-after.yaml inj_fsync -n 12 /tmp/f
+expect_eq "error after (kretprobe): exactly calls 3,6,9 fail" "$(oget after failed)" "3,6,9"
 
 run jitter disk-jitter inj_lat -n 300 /dev/nullb0
 Q=$("$INJECT" translate "$ROOT/scenarios/disk-jitter.yaml" | grep -o 'inject_delay(0, "[0-9 ]*"' | grep -o '"[0-9 ]*"' | tr -d '"' | tr ' ' ',')
