@@ -672,6 +672,8 @@ int sema_infer_types(struct sema *S)
 		if (g->type == TY_UNKNOWN)
 			diag_error(g->loc, "unresolved type of global '%s'%s", g->name,
 				   g->written ? "" : ": it is never assigned");
+		else if (!g->written && !g->loc.file->is_library)
+			diag_warning(g->loc, "never-assigned global variable '%s'", g->name);
 		for (int k = 0; g->is_array && k < g->nkeys; k++)
 			if (g->key_types[k] == TY_UNKNOWN)
 				diag_error(g->loc, "unresolved type of index %d of '%s'", k,
