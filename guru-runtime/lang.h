@@ -17,6 +17,7 @@
  *                  string keys, long/string/stat values, [N] sizes, %
  *                  wrap, insertion-ordered iteration, stable sorting
  *   lang_lock.h    the lock that guards the script's globals
+ *   lang_regex.h   =~ and !~: a Pike VM over programs the translator compiles
  *   lang_ctx.h     probe arguments for target variables, `next`,
  *                  STAP_PRINTF
  *
@@ -38,5 +39,6 @@
 #include "lang_map.h"
 #include "lang_lock.h"
 #include "lang_ctx.h"
+#include "lang_regex.h"
 
 #endif /* STP_LANG_H */

@@ -162,17 +162,23 @@ static inline struct stp_tokenizer *stp_tokenizer(void)
 	return &stp_tokenizers[smp_processor_id()];
 }
 
+static int stp_regex_init(void);
+static void stp_regex_free(void);
+
 /* The language library's own state; called by stp_globals_init/free. */
 static int __maybe_unused stp_lang_init(void)
 {
 	stp_tokenizers = vzalloc(sizeof(*stp_tokenizers) * nr_cpu_ids);
-	return stp_tokenizers ? 0 : -ENOMEM;
+	if (!stp_tokenizers || stp_regex_init())
+		return -ENOMEM;
+	return 0;
 }
 
 static void __maybe_unused stp_lang_free(void)
 {
 	vfree(stp_tokenizers);
 	stp_tokenizers = NULL;
+	stp_regex_free();
 }
 
 #endif /* STP_LANG_CTX_H */

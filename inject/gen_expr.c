@@ -213,10 +213,13 @@ static const char *gen_binary(struct gen *g, const struct expr *e)
 	if (e->op == OP_LAND || e->op == OP_LOR)
 		return gen_logical(g, e);
 	if (e->op == OP_REGEX_MATCH || e->op == OP_REGEX_NOMATCH) {
-		diag_error(e->loc, "regular expression matching ('%s') is not supported",
-			   op_spelling[e->op]);
-		g->failed = 1;
-		return "0";
+		const char *re = gen_regex(g, e->right);
+
+		l = gen_expr(g, e->left);
+		if (!re)
+			return "0";
+		return gen_fmt(g, "((int64_t)(stp_regex_match(&%s, %s) == %d))", re, l,
+			       e->op == OP_REGEX_MATCH);
 	}
 	l = gen_expr_has_side_effects(e->right) ? gen_expr_stable(g, e->left)
 						: gen_expr(g, e->left);

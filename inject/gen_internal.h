@@ -56,6 +56,10 @@ struct gen {
 	int label_seq;
 	int in_entry;			/* emitting a .return probe's entry handler */
 	struct ptrvec hists;		/* struct hist_use * */
+	FILE *regex_defs;		/* compiled regular expressions */
+	char *regex_buf;
+	size_t regex_len;
+	int nregex;
 	int failed;			/* a diag_error was reported */
 };
 
@@ -93,6 +97,10 @@ void gen_stmt(struct gen *g, const struct stmt *s);
 
 /* gen_builtin.c: print family, log, warn, error, exit. NULL for void. */
 const char *gen_builtin_call(struct gen *g, const struct expr *e);
+
+/* gen_regex.c: the program of a literal regular expression, emitted into
+ * g->regex_defs; returns its C name, or NULL after a diagnostic. */
+const char *gen_regex(struct gen *g, const struct expr *re);
 
 /* gen_tvar.c: target variables ($x, @cast, @var). */
 const char *gen_tvar(struct gen *g, const struct expr *e);

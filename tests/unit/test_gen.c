@@ -293,6 +293,32 @@ START_TEST(embedded_functions_get_stap_macros)
 }
 END_TEST
 
+START_TEST(regex_compiles_to_a_vm_program)
+{
+	const char *c = translate("probe begin { println(\"ab\" =~ \"^a|b+$\") exit() }");
+
+	has(c, "static const struct stp_re_inst stp_re_0_prog[] = {");
+	/* ^a | b b* $: the minimum copies of b+, then a loop */
+	has(c, "\t{ STP_RE_SPLIT, 0, 1, 4 },\n\t{ STP_RE_BOL, 0, 0, 0 },\n"
+	       "\t{ STP_RE_CHAR, 97, 0, 0 },\n\t{ STP_RE_JMP, 0, 9, 0 },\n"
+	       "\t{ STP_RE_CHAR, 98, 0, 0 },\n\t{ STP_RE_SPLIT, 0, 6, 8 },\n"
+	       "\t{ STP_RE_CHAR, 98, 0, 0 },\n\t{ STP_RE_JMP, 0, 5, 0 },\n"
+	       "\t{ STP_RE_EOL, 0, 0, 0 },\n\t{ STP_RE_MATCH, 0, 0, 0 },\n};");
+	has(c, "stp_regex_match(&stp_re_0, \"ab\") == 1");
+}
+END_TEST
+
+START_TEST(invalid_regex_is_diagnosed)
+{
+	const char *c = translate_opts("probe begin { println(\"ab\" =~ \"a(b\") exit() }", 0,
+				       NULL, NULL);
+
+	ck_assert_ptr_null(c);
+	ck_assert_msg(strstr(errors(), "invalid regular expression 'a(b': unmatched '('"), "%s",
+		      errors());
+}
+END_TEST
+
 START_TEST(near_texts_classify_tokens)
 {
 	struct src_file *f = src_file_from_string("x.stp", "if (a) \"str\" 42 @count +=\n");
@@ -345,6 +371,8 @@ Suite *gen_suite(void)
 	tcase_add_test(tc, calls_push_a_frame_and_check_nesting);
 	tcase_add_test(tc, try_catch_restores_frames_and_copies_the_message);
 	tcase_add_test(tc, embedded_functions_get_stap_macros);
+	tcase_add_test(tc, regex_compiles_to_a_vm_program);
+	tcase_add_test(tc, invalid_regex_is_diagnosed);
 	tcase_add_test(tc, near_texts_classify_tokens);
 	tcase_add_test(tc, c_strings_escape_exactly);
 	suite_add_tcase(s, tc);
