@@ -10,8 +10,10 @@
  * sets name, one variable per argument and argstr, formatted as strace and
  * stap print them; the return alias sets name, retval and retstr
  * ("-2 (ENOENT)"). How an argument is read and printed is its kind, one
- * row of SC_KIND_LIST; the helpers the rows name are in
- * tapsets/syscalls_aux.stp.
+ * row of SC_KIND_LIST; the readers and the C formatters the rows name are
+ * in tapsets/gen/syscalls_aux.stp, which heads the generated text, and
+ * argstr is one call that walks a table of the syscalls' kinds emitted here
+ * (emit_argstr_table).
  *
  * Syscalls with no arguments are defined with SYSCALL_DEFINE0, whose x86-64
  * wrapper is only an alias of __do_sys_NAME: symbol sources that drop
@@ -35,54 +37,59 @@ enum sc_var {
 };
 
 /* Flags of a kind. */
-#define SC_REF		1	/* kind(arg): the formatter takes the other argument too */
+#define SC_REF		1	/* kind(arg): the formatter is given the other argument too */
 #define SC_JOINED	2	/* the formatter prints its own ", " (or nothing) */
 
-/* kind, variables, reader, argstr directive, formatter (NULL: the value),
- * flags. The formatter is called as f(var) or, with SC_REF, f(var, ref). */
-#define SC_KIND_LIST(X)                                                             \
-	X(int, SC_VAL, "_sc_int", "%d", NULL, 0)                                     \
-	X(uint, SC_VAL, "_sc_uint", "%u", NULL, 0)                                   \
-	X(long, SC_VAL, "_sc_long", "%d", NULL, 0)                                   \
-	X(ulong, SC_VAL, "_sc_ulong", "%u", NULL, 0)                                 \
-	X(hex, SC_VAL, "_sc_ulong", "0x%x", NULL, 0)                                 \
-	X(fd, SC_VAL, "_sc_int", "%d", NULL, 0)                                      \
-	X(dirfd, SC_VAL, "_sc_int", "%s", "_dfd_str", 0)                             \
-	X(mode, SC_VAL, "_sc_uint", "%#o", NULL, 0)                                  \
-	X(mode_creat, SC_VAL, "_sc_uint", "%s", "_sc_mode_creat", SC_REF | SC_JOINED) \
-	X(ptr, SC_ADDR, "_sc_ulong", "0x%x", NULL, 0)                                \
-	X(path, SC_STRING, "_sc_ulong", "%s", NULL, 0)                               \
-	X(str, SC_STRING, "_sc_ulong", "%s", NULL, 0)                                \
-	X(buf, SC_ADDR, "_sc_ulong", "%s", "_sc_ubuf_quoted", SC_REF)                \
-	X(argv, SC_ADDR, "_sc_ulong", "%s", "_sc_argv_str", 0)                       \
-	X(envp, SC_ADDR, "_sc_ulong", "%s", "_sc_envp_str", 0)                       \
-	X(open_flags, SC_VAL, "_sc_int", "%s", "_sys_open_flag_str", 0)              \
-	X(fd_flags, SC_VAL, "_sc_int", "%s", "_sc_fd_flags_str", 0)                  \
-	X(at_flags, SC_VAL, "_sc_int", "%s", "_at_flag_str", 0)                      \
-	X(prot, SC_VAL, "_sc_ulong", "%s", "_mprotect_prot_str", 0)                  \
-	X(mmap_flags, SC_VAL, "_sc_ulong", "%s", "_mmap_flags", 0)                   \
-	X(mremap_flags, SC_VAL, "_sc_ulong", "%s", "_mremap_flags", 0)               \
-	X(msync_flags, SC_VAL, "_sc_int", "%s", "_msync_flag_str", 0)                \
-	X(madvice, SC_VAL, "_sc_int", "%s", "_madvice_advice_str", 0)                \
-	X(whence, SC_VAL, "_sc_uint", "%s", "_seek_whence_str", 0)                   \
-	X(access_mode, SC_VAL, "_sc_int", "%s", "_access_mode_str", 0)               \
-	X(fcntl_cmd, SC_VAL, "_sc_uint", "%s", "_fcntl_cmd_str", 0)                  \
-	X(flock_cmd, SC_VAL, "_sc_uint", "%s", "_flock_cmd_str", 0)                  \
-	X(sigprocmask_how, SC_VAL, "_sc_int", "%s", "_sigprocmask_how_str", 0)       \
-	X(signal, SC_VAL, "_sc_int", "%s", "_signal_name", 0)                        \
-	X(sock_family, SC_VAL, "_sc_int", "%s", "_sock_family_str", 0)               \
-	X(sock_type, SC_VAL, "_sc_int", "%s", "_sock_type_str", 0)                   \
-	X(msg_flags, SC_VAL, "_sc_uint", "%s", "_msg_flags_str", 0)                  \
-	X(shutdown_how, SC_VAL, "_sc_int", "%s", "_shutdown_how_str", 0)             \
-	X(futex_op, SC_VAL, "_sc_int", "%s", "_futex_op_str", 0)                     \
-	X(clone_flags, SC_VAL, "_sc_ulong", "%s", "_clone_flags_str", 0)             \
-	X(wait_options, SC_VAL, "_sc_int", "%s", "_wait4_opt_str", 0)                \
-	X(epoll_op, SC_VAL, "_sc_int", "%s", "_epoll_op_str", 0)                     \
-	X(rlimit_resource, SC_VAL, "_sc_uint", "%s", "_rlimit_resource_str", 0)      \
-	X(clockid, SC_VAL, "_sc_int", "%s", "_clockid_str", 0)
+/*
+ * kind, variables, reader of the value, flags. argstr is formatted in C, by
+ * stp_sc_fmt_KIND(dst, size, value, ref) of tapsets/gen/syscalls_aux.stp, one
+ * per row: the generated tapset holds the table of each syscall's kinds and
+ * one function that walks it (emit_argstr_table), so a probe's argstr costs
+ * one call and no per-probe code.
+ */
+#define SC_KIND_LIST(X)                                   \
+	X(int, SC_VAL, "_sc_int", 0)                     \
+	X(uint, SC_VAL, "_sc_uint", 0)                   \
+	X(long, SC_VAL, "_sc_long", 0)                   \
+	X(ulong, SC_VAL, "_sc_ulong", 0)                 \
+	X(hex, SC_VAL, "_sc_ulong", 0)                   \
+	X(fd, SC_VAL, "_sc_int", 0)                      \
+	X(dirfd, SC_VAL, "_sc_int", 0)                   \
+	X(mode, SC_VAL, "_sc_uint", 0)                   \
+	X(mode_creat, SC_VAL, "_sc_uint", SC_REF | SC_JOINED) \
+	X(ptr, SC_ADDR, "_sc_ulong", 0)                  \
+	X(path, SC_STRING, "_sc_ulong", 0)               \
+	X(str, SC_STRING, "_sc_ulong", 0)                \
+	X(buf, SC_ADDR, "_sc_ulong", SC_REF)             \
+	X(argv, SC_ADDR, "_sc_ulong", 0)                 \
+	X(envp, SC_ADDR, "_sc_ulong", 0)                 \
+	X(open_flags, SC_VAL, "_sc_int", 0)              \
+	X(fd_flags, SC_VAL, "_sc_int", 0)                \
+	X(at_flags, SC_VAL, "_sc_int", 0)                \
+	X(prot, SC_VAL, "_sc_ulong", 0)                  \
+	X(mmap_flags, SC_VAL, "_sc_ulong", 0)            \
+	X(mremap_flags, SC_VAL, "_sc_ulong", 0)          \
+	X(msync_flags, SC_VAL, "_sc_int", 0)             \
+	X(madvice, SC_VAL, "_sc_int", 0)                 \
+	X(whence, SC_VAL, "_sc_uint", 0)                 \
+	X(access_mode, SC_VAL, "_sc_int", 0)             \
+	X(fcntl_cmd, SC_VAL, "_sc_uint", 0)              \
+	X(flock_cmd, SC_VAL, "_sc_uint", 0)              \
+	X(sigprocmask_how, SC_VAL, "_sc_int", 0)         \
+	X(signal, SC_VAL, "_sc_int", 0)                  \
+	X(sock_family, SC_VAL, "_sc_int", 0)             \
+	X(sock_type, SC_VAL, "_sc_int", 0)               \
+	X(msg_flags, SC_VAL, "_sc_uint", 0)              \
+	X(shutdown_how, SC_VAL, "_sc_int", 0)            \
+	X(futex_op, SC_VAL, "_sc_int", 0)                \
+	X(clone_flags, SC_VAL, "_sc_ulong", 0)           \
+	X(wait_options, SC_VAL, "_sc_int", 0)            \
+	X(epoll_op, SC_VAL, "_sc_int", 0)                \
+	X(rlimit_resource, SC_VAL, "_sc_uint", 0)        \
+	X(clockid, SC_VAL, "_sc_int", 0)
 
 enum syscall_kind {
-#define X(k, var, reader, dir, fmt, flags) SK_##k,
+#define X(k, var, reader, flags) SK_##k,
 	SC_KIND_LIST(X)
 #undef X
 	SK_COUNT
@@ -91,10 +98,10 @@ enum syscall_kind {
 static const struct sc_kind {
 	const char *name;
 	enum sc_var var;
-	const char *reader, *directive, *formatter;
+	const char *reader;
 	int flags;
 } sc_kinds[] = {
-#define X(k, v, reader, dir, fmt, fl) { #k, v, reader, dir, fmt, fl },
+#define X(k, v, reader, fl) { #k, v, reader, fl },
 	SC_KIND_LIST(X)
 #undef X
 };
@@ -443,7 +450,6 @@ static void emit_points(struct sbuf *b, const struct syscall_def *d, const char 
 
 static void emit_entry(struct arena *a, struct sbuf *b, const struct syscall_def *d)
 {
-	static const char *const sep = ", ";
 	int i;
 
 	sb_printf(b, "probe syscall.%s = ", d->name);
@@ -457,33 +463,10 @@ static void emit_entry(struct arena *a, struct sbuf *b, const struct syscall_def
 		if (k->var == SC_STRING)
 			sb_printf(b, "\t%s = _sc_ustr_quoted(%s_uaddr)\n", arg->name, arg->name);
 	}
-	if (d->nargs == 0) {
+	if (d->nargs == 0)
 		sb_puts(b, "\targstr = \"\"\n}\n");
-		return;
-	}
-	sb_puts(b, "\targstr = sprintf(\"");
-	for (i = 0; i < d->nargs; i++) {
-		const struct sc_kind *k = &sc_kinds[d->args[i].kind];
-
-		if (i && !(k->flags & SC_JOINED))
-			sb_puts(b, sep);
-		sb_puts(b, k->directive);
-	}
-	sb_puts(b, "\"");
-	for (i = 0; i < d->nargs; i++) {
-		const struct syscall_arg *arg = &d->args[i];
-		const struct sc_kind *k = &sc_kinds[arg->kind];
-		const char *var = k->var == SC_STRING ? arg->name : arg_var(a, arg);
-
-		if (!k->formatter)
-			sb_printf(b, ", %s", var);
-		else if (k->flags & SC_REF)
-			sb_printf(b, ", %s(%s, %s)", k->formatter, var,
-				  arg_var(a, &d->args[arg->ref]));
-		else
-			sb_printf(b, ", %s(%s)", k->formatter, var);
-	}
-	sb_puts(b, ")\n}\n");
+	else
+		sb_printf(b, "\targstr = _sc_argstr(%d)\n}\n", d->nr);
 }
 
 static void emit_return(struct sbuf *b, const struct syscall_def *d)
@@ -527,6 +510,63 @@ static void emit_errno(struct sbuf *b)
 		   "\t\tstp_errno_name(STAP_ARG_err) != NULL;\n%}\n\n");
 }
 
+/*
+ * The C half of argstr: each syscall's argument kinds by number, the
+ * formatter of each kind (stp_sc_fmt_KIND, tapsets/gen/syscalls_aux.stp), and
+ * _sc_argstr(nr), which formats the syscall's user registers by them.
+ */
+static void emit_argstr_table(struct sbuf *b, const struct syscall_table *t)
+{
+	int i, j;
+
+	sb_puts(b, "%{\n/* argument kinds, numbered as inject/syscall_tapset.c does */\nenum {\n");
+#define X(k, v, reader, fl) sb_puts(b, "\tSTP_SK_" #k ",\n");
+	SC_KIND_LIST(X)
+#undef X
+	sb_puts(b, "};\n\nstatic const struct stp_sc_kind {\n"
+		   "\tvoid (*fmt)(char *dst, size_t size, unsigned long v, unsigned long ref);\n"
+		   "\tint joined;\t/* prints its own \", \" */\n"
+		   "} stp_sc_kinds[] = {\n");
+#define X(k, v, reader, fl) \
+	sb_printf(b, "\t[STP_SK_" #k "] = { stp_sc_fmt_" #k ", %d },\n", !!((fl) & SC_JOINED));
+	SC_KIND_LIST(X)
+#undef X
+	sb_puts(b, "};\n\n/* by syscall number: arguments, their kinds, kind(arg) references */\n"
+		   "static const struct stp_sc_row {\n"
+		   "\tunsigned char nargs, kind[6];\n\tsigned char ref[6];\n"
+		   "} stp_sc_rows[] = {\n");
+	for (i = 0; i < t->n; i++) {
+		const struct syscall_def *d = &t->defs[i];
+
+		if (!d->entry || !d->nargs)
+			continue;
+		sb_printf(b, "\t[%d] = { %d, {", d->nr, d->nargs);
+		for (j = 0; j < d->nargs; j++)
+			sb_printf(b, "%s STP_SK_%s", j ? "," : "", sc_kinds[d->args[j].kind].name);
+		sb_puts(b, " }, {");
+		for (j = 0; j < d->nargs; j++)
+			sb_printf(b, "%s %d", j ? "," : "", d->args[j].ref);
+		sb_printf(b, " } },\t/* %s */\n", d->name);
+	}
+	sb_puts(b, "};\n\n"
+		   "static __maybe_unused void stp_sc_format(char *out, size_t size, struct pt_regs *regs,\n"
+		   "\t\t\t\t\t  long nr)\n{\n"
+		   "\tconst struct stp_sc_row *r;\n\tunsigned long v[6];\n\tsize_t len = 0;\n\tint i;\n\n"
+		   "\tout[0] = '\\0';\n"
+		   "\tif (nr < 0 || nr >= (long)ARRAY_SIZE(stp_sc_rows))\n\t\treturn;\n"
+		   "\tr = &stp_sc_rows[nr];\n"
+		   "\tfor (i = 0; i < r->nargs; i++)\n\t\tv[i] = stp_sc_arg(regs, i);\n"
+		   "\tfor (i = 0; i < r->nargs && len + 1 < size; i++) {\n"
+		   "\t\tconst struct stp_sc_kind *k = &stp_sc_kinds[r->kind[i]];\n\n"
+		   "\t\tif (i && !k->joined)\n"
+		   "\t\t\tlen += scnprintf(out + len, size - len, \", \");\n"
+		   "\t\tk->fmt(out + len, size - len, v[i], r->ref[i] >= 0 ? v[r->ref[i]] : 0);\n"
+		   "\t\tlen += strlen(out + len);\n\t}\n}\n%}\n\n"
+		   "# _sc_argstr - the syscall's arguments as strace prints them\n"
+		   "function _sc_argstr:string(nr:long)\n%{ /* pure */ /* unprivileged */\n"
+		   "\tstp_sc_format(STAP_RETVALUE, MAXSTRINGLEN, CONTEXT->regs, STAP_ARG_nr);\n%}\n\n");
+}
+
 const char *syscall_tapset_generate(struct arena *a, const struct syscall_table *t)
 {
 	struct sbuf b = { a, NULL, 0, 0 };
@@ -535,6 +575,7 @@ const char *syscall_tapset_generate(struct arena *a, const struct syscall_table 
 	sb_puts(&b, "# syscall.NAME and syscall.NAME.return for every x86-64 syscall:\n"
 		    "# generated by gstap from tapsets/syscalls.def (inject/syscall_tapset.c)\n\n");
 	emit_errno(&b);
+	emit_argstr_table(&b, t);
 	for (i = 0; i < t->n; i++) {
 		const struct syscall_def *d = &t->defs[i];
 
@@ -546,17 +587,32 @@ const char *syscall_tapset_generate(struct arena *a, const struct syscall_table 
 	return b.s;
 }
 
+/* The helpers of the generated text live in gen/syscalls_aux.stp beside
+ * the table: not a tapset file of its own (the loader does not look in
+ * gen/), but the head of this one, so that whatever pulls in a syscall
+ * alias pulls in its C helpers too, and they precede the C that uses them. */
 const char *syscall_tapset_source(struct arena *a, const char *table_path)
 {
-	struct src_file *src = src_file_load(table_path);
+	const char *slash = strrchr(table_path, '/');
+	const char *aux_path = arena_printf(a, "%.*sgen/syscalls_aux.stp",
+					    slash ? (int)(slash - table_path + 1) : 0, table_path);
+	struct src_file *src = src_file_load(table_path), *aux;
 	struct syscall_table t;
+	const char *text;
 
 	if (!src) {
 		diag_fatal("cannot read syscall table '%s': %s", table_path, strerror(errno));
 		return NULL;
 	}
+	aux = src_file_load(aux_path);
+	if (!aux) {
+		diag_fatal("cannot read the syscall tapset's helpers '%s': %s", aux_path,
+			   strerror(errno));
+		return NULL;
+	}
 	src->is_library = 1;
 	if (syscall_table_parse(a, src, &t) < 0)
 		return NULL;
-	return syscall_tapset_generate(a, &t);
+	text = syscall_tapset_generate(a, &t);
+	return arena_printf(a, "%s\n%s", aux->text, text);
 }

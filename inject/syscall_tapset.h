@@ -6,8 +6,9 @@
  * it from the kernel headers). The tapset loader hands that file to
  * syscall_tapset_source(), which returns the stap text of syscall.NAME and
  * syscall.NAME.return for every entry, plus the errno names of
- * errno_table.h as errno_str(). The formatting helpers the text calls live
- * in tapsets/syscalls_aux.stp.
+ * errno_table.h as errno_str(), headed by the helpers the aliases call
+ * (tapsets/gen/syscalls_aux.stp: reading user registers and memory, the
+ * argstr formatters), so that one file pulls in all of it.
  */
 #ifndef INJECT_SYSCALL_TAPSET_H
 #define INJECT_SYSCALL_TAPSET_H
@@ -47,8 +48,9 @@ int syscall_table_parse(struct arena *a, const struct src_file *src,
 /* The stap text for a parsed table. */
 const char *syscall_tapset_generate(struct arena *a, const struct syscall_table *t);
 
-/* Load table_path, parse and generate: the stap source of the syscall
- * tapset, or NULL after a diagnostic. */
+/* Load table_path (and gen/syscalls_aux.stp beside it), parse and
+ * generate: the stap source of the syscall tapset, or NULL after a
+ * diagnostic. */
 const char *syscall_tapset_source(struct arena *a, const char *table_path);
 
 #endif

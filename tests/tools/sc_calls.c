@@ -6,7 +6,14 @@
  * pointer argument points into one region mapped at a fixed address, the
  * files live in a fresh directory, and no call returns a pid, a time or
  * an address chosen by the kernel. Raw syscall() keeps libc from adding or
- * changing calls. Usage: sc_calls [DIR] (default /tmp/sc_calls).
+ * changing calls. The process is named "sc_traced" for scripts to filter on.
+ *
+ * Usage: sc_calls [-w] [DIR]   (DIR default /tmp/sc_calls)
+ *
+ * With -w it first waits for a probe to be armed: it repeats the start
+ * marker until a syscall.close.return probe answers by making it return
+ * 4242 (guru mode), spinning between tries so that no other syscall can be
+ * caught half-way (entry missed, return seen) while the probes arm.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,9 +73,27 @@ static char *path_at(int slot, const char *dir, const char *name)
 	return p;
 }
 
+/* Repeat the start marker until a probe answers 4242; 0, or -1 after
+ * about 20000 tries. */
+static int wait_for_probe(void)
+{
+	long tries;
+
+	for (tries = 0; tries < 20000; tries++) {
+		volatile long spin;
+
+		if (syscall(SYS_close, -100) == 4242)
+			return 0;
+		for (spin = 0; spin < 1000000; spin++)
+			;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : "/tmp/sc_calls";
+	int wait = argc > 1 && !strcmp(argv[1], "-w");
+	const char *dir = argc > 1 + wait ? argv[1 + wait] : "/tmp/sc_calls";
 	char *a, *b, *d, *s, *fifo, *none, *sock;
 	long fd, fd2, ep, efd;
 
@@ -95,8 +120,14 @@ int main(int argc, char **argv)
 	strcpy(PATHS + 0x810, "-x");
 	((char **)ENVP)[0] = PATHS + 0x820;
 	strcpy(PATHS + 0x820, "A=1");
+	strcpy(PATHS + 0x830, "sc_traced");
 	umask(022);
+	prctl(PR_SET_NAME, PATHS + 0x830);
 
+	if (wait && wait_for_probe()) {
+		fputs("sc_calls: no probe answered the start marker\n", stderr);
+		return 1;
+	}
 	syscall(SYS_close, -100);	/* start marker */
 
 	/* files */
@@ -111,7 +142,7 @@ int main(int argc, char **argv)
 	syscall(SYS_flock, fd, LOCK_EX | LOCK_NB);
 	syscall(SYS_flock, fd, LOCK_UN);
 	syscall(SYS_close, fd);
-	fd = syscall(SYS_open, a, O_RDONLY | O_CLOEXEC);
+	fd = syscall(SYS_open, a, O_RDONLY | O_CLOEXEC, 0);
 	syscall(SYS_read, fd, BUF, 16);
 	syscall(SYS_pread64, fd, BUF, 4, 2);
 	syscall(SYS_fstat, fd, STATBUF);
@@ -130,14 +161,14 @@ int main(int argc, char **argv)
 	syscall(SYS_close, 10);
 	syscall(SYS_close, fd2);
 	syscall(SYS_close, fd);
-	syscall(SYS_openat, AT_FDCWD, none, O_RDONLY);
+	syscall(SYS_openat, AT_FDCWD, none, O_RDONLY, 0);
 	syscall(SYS_read, -1, BUF, 1);
 
 	/* unreadable user memory prints as an address; long buffers are cut */
-	syscall(SYS_openat, AT_FDCWD, (char *)1, O_RDONLY);
-	syscall(SYS_open, NULL, O_RDONLY);
+	syscall(SYS_openat, AT_FDCWD, (char *)1, O_RDONLY, 0);
+	syscall(SYS_open, NULL, O_RDONLY, 0);
 	syscall(SYS_write, -1, (char *)1, 5);
-	fd = syscall(SYS_open, "/dev/null", O_WRONLY);
+	fd = syscall(SYS_open, "/dev/null", O_WRONLY, 0);
 	syscall(SYS_write, fd, "0123456789abcdefghijklmnopqrstuvwxyzABCD", 40);
 	syscall(SYS_write, fd, "a\0b\0001\t\"\\\377", 9);
 	syscall(SYS_close, fd);
@@ -244,7 +275,7 @@ int main(int argc, char **argv)
 	syscall(SYS_sched_yield);
 	syscall(SYS_sched_getaffinity, 0, 8, BUF);
 	syscall(SYS_getrandom, BUF, 8, 1 /* GRND_NONBLOCK */);
-	syscall(SYS_prctl, PR_SET_NAME, PATHS + 0x800, 0, 0, 0);
+	syscall(SYS_prctl, PR_SET_NAME, PATHS + 0x830, 0, 0, 0);
 	syscall(SYS_futex, FUTEX, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 	syscall(SYS_wait4, -1, NULL, WNOHANG, NULL);
 	syscall(SYS_alarm, 0);

@@ -104,9 +104,15 @@ START_TEST(generates_entry_alias_with_named_args_and_argstr)
 		"\tfilename = _sc_ustr_quoted(filename_uaddr)\n"
 		"\tflags = _sc_int(2)\n"
 		"\tmode = _sc_uint(3)\n"
-		"\targstr = sprintf(\"%s, %s, %s%s\", _dfd_str(dfd), filename, "
-		"_sys_open_flag_str(flags), _sc_mode_creat(mode, flags))\n"
+		"\targstr = _sc_argstr(257)\n"
 		"}\n");
+	/* argstr's C table: the kinds by number, mode_creat(flags) -> arg 2 */
+	ck_assert_ptr_nonnull(strstr(s, "\t[257] = { 4, { STP_SK_dirfd, STP_SK_path, "
+				     "STP_SK_open_flags, STP_SK_mode_creat }, { -1, -1, -1, 2 } },"
+				     "\t/* openat */\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\t[STP_SK_mode_creat] = { stp_sc_fmt_mode_creat, 1 },\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\t[STP_SK_dirfd] = { stp_sc_fmt_dirfd, 0 },\n"));
+	ck_assert_ptr_nonnull(strstr(s, "function _sc_argstr:string(nr:long)"));
 }
 END_TEST
 
@@ -125,9 +131,8 @@ START_TEST(generates_return_alias_by_return_kind)
 		"\tretstr = return_str(2, retval)\n}\n");
 	ck_assert_ptr_nonnull(strstr(s, "retstr = return_str(3, retval)"));
 	ck_assert_ptr_nonnull(strstr(s, "retstr = return_str(1, retval)"));
-	/* the pointer and value kinds print as strace does */
-	ck_assert_ptr_nonnull(strstr(s, "argstr = sprintf(\"0x%x\", addr)"));
-	ck_assert_ptr_nonnull(strstr(s, "argstr = sprintf(\"%#o\", mask)"));
+	ck_assert_ptr_nonnull(strstr(s, "\t[9] = { 1, { STP_SK_hex }, { -1 } },\t/* mmap */\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\t[95] = { 1, { STP_SK_mode }, { -1 } },\t/* umask */\n"));
 }
 END_TEST
 
@@ -141,11 +146,12 @@ START_TEST(pointer_args_are_uaddr_and_buffers_use_their_length)
 			       "0 read __x64_sys_read int : unsigned int fd:fd, "
 			       "char __user * buf:ptr, size_t count:ulong\n", &t), 0);
 	s = syscall_tapset_generate(&A, &t);
-	ck_assert_ptr_nonnull(strstr(s, "\tbuf_uaddr = _sc_ulong(1)\n\tcount = _sc_ulong(2)\n"
-				     "\targstr = sprintf(\"%d, %s, %u\", fd, "
-				     "_sc_ubuf_quoted(buf_uaddr, count), count)\n"));
-	ck_assert_ptr_nonnull(strstr(s, "argstr = sprintf(\"%d, 0x%x, %u\", fd, buf_uaddr, "
-				     "count)\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\tfd = _sc_int(0)\n\tbuf_uaddr = _sc_ulong(1)\n"
+				     "\tcount = _sc_ulong(2)\n\targstr = _sc_argstr(1)\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\t[1] = { 3, { STP_SK_fd, STP_SK_buf, STP_SK_ulong }, "
+				     "{ -1, 2, -1 } },\t/* write */\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\t[0] = { 3, { STP_SK_fd, STP_SK_ptr, STP_SK_ulong }, "
+				     "{ -1, -1, -1 } },\t/* read */\n"));
 }
 END_TEST
 
@@ -258,7 +264,41 @@ START_TEST(committed_table_covers_every_syscall)
 	ck_assert_ptr_nonnull(strstr(s, "probe syscall.stat = kernel.function(\"__x64_sys_newstat\")"));
 	ck_assert_ptr_nonnull(strstr(s, "probe syscall.umount2 = kernel.function(\"__x64_sys_umount\")"));
 	ck_assert_ptr_nonnull(strstr(s, "probe syscall.execve.return"));
-	ck_assert_ptr_nonnull(strstr(s, "_sc_argv_str(argv_uaddr), _sc_envp_str(envp_uaddr)"));
+	ck_assert_ptr_nonnull(strstr(s, "STP_SK_path, STP_SK_argv, STP_SK_envp }"));
+}
+END_TEST
+
+/* Every kind has its C formatter in the helpers, and the helpers head the
+ * generated source, so a probe alias always brings them along. */
+START_TEST(helpers_define_every_kind_and_head_the_source)
+{
+	struct src_file *aux = src_file_load("tapsets/gen/syscalls_aux.stp");
+	const char *s, *kind_table;
+	char name[64];
+	int n = 0;
+
+	ck_assert_ptr_nonnull(aux);
+	s = syscall_tapset_source(&A, TABLE_PATH);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(strncmp(s, aux->text, aux->len), 0);
+	kind_table = strstr(s, "} stp_sc_kinds[] = {\n");
+	ck_assert_ptr_nonnull(kind_table);
+	/* each "[STP_SK_x] = { stp_sc_fmt_x, ..." needs a definition of x */
+	while ((kind_table = strstr(kind_table, "\t[STP_SK_"))) {
+		char def1[96], def2[96], def3[96];
+
+		ck_assert_int_eq(sscanf(kind_table, "\t[STP_SK_%63[a-z_]]", name), 1);
+		snprintf(def1, sizeof(def1), "STP_SC_FMT(%s)", name);
+		snprintf(def2, sizeof(def2), "STP_SC_FLAGS_FMT(%s,", name);
+		snprintf(def3, sizeof(def3), "STP_SC_ENUM_FMT(%s,", name);
+		ck_assert_msg(strstr(aux->text, def1) || strstr(aux->text, def2) ||
+			      strstr(aux->text, def3), "no formatter for kind '%s'", name);
+		kind_table++;
+		n++;
+		if (!strncmp(strstr(kind_table, "\n") + 1, "};", 2))
+			break;
+	}
+	ck_assert_int_ge(n, 30);
 }
 END_TEST
 
@@ -283,8 +323,19 @@ END_TEST
 
 START_TEST(missing_table_is_a_fatal_diagnostic)
 {
+	FILE *f;
+
 	ck_assert_ptr_null(syscall_tapset_source(&A, "/nonexistent/syscalls.def"));
 	ck_assert_ptr_nonnull(strstr(diags(), "cannot read syscall table '/nonexistent/syscalls.def'"));
+	/* a table without its helpers beside it */
+	f = fopen("/tmp/test_syscall_tapset.def", "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("0 read __x64_sys_read int : unsigned int fd:fd\n", f);
+	fclose(f);
+	ck_assert_ptr_null(syscall_tapset_source(&A, "/tmp/test_syscall_tapset.def"));
+	ck_assert_ptr_nonnull(strstr(diags(), "cannot read the syscall tapset's helpers "
+				     "'/tmp/gen/syscalls_aux.stp'"));
+	remove("/tmp/test_syscall_tapset.def");
 }
 END_TEST
 
@@ -304,6 +355,7 @@ Suite *syscall_tapset_suite(void)
 	tcase_add_loop_test(tc, malformed_lines_are_diagnosed, 0,
 			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, committed_table_covers_every_syscall);
+	tcase_add_test(tc, helpers_define_every_kind_and_head_the_source);
 	tcase_add_test(tc, generation_is_fast);
 	tcase_add_test(tc, missing_table_is_a_fatal_diagnostic);
 	suite_add_tcase(s, tc);
