@@ -1,7 +1,8 @@
 /* test_tapset.c - the tapset library path as stap lays it out, the file
- * lists, and the loader over Debian's systemtap library when installed. */
+ * lists, and the loader over Debian's systemtap library (CI installs it). */
 #include "session.h"
 #include "tapset.h"
+#include "target_kernel.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -85,7 +86,7 @@ START_TEST(file_lists_are_sorted_and_filtered_by_suffix)
 END_TEST
 
 /* Conformance: Debian's systemtap 4.8 library, as stap -p1 -v counts it
- * for 6.1.0-56-amd64 on x86_64 (484), parses with no error. */
+ * for Debian's 6.1 kernels on x86_64 (484), parses with no error. */
 START_TEST(debian_library_parses_like_stap)
 {
 	const char *lib = "/usr/share/systemtap/tapset";
@@ -93,12 +94,9 @@ START_TEST(debian_library_parses_like_stap)
 	struct stat st;
 	int n;
 
-	if (stat(lib, &st)) {
-		fprintf(stderr, "test_tapset: skipped, no %s (install systemtap)\n", lib);
-		return;
-	}
+	ck_assert_msg(stat(lib, &st) == 0, "no %s (install systemtap)", lib);
 	session_init(&s);
-	s.kernel_release = "6.1.0-56-amd64";
+	s.kernel_release = need_target_kernel(&s.arena, "debian_library_parses_like_stap");
 	ck_assert_int_eq(target_init(&s), 0);
 	setenv("GSTAP_TAPSET", lib, 1);
 	diag_reset();
