@@ -519,6 +519,14 @@ static void moddep_load(struct ksyms_target *kt)
 	}
 }
 
+/* Comparisons made by bsearch_index: ksyms_compare_count() (tests). */
+static unsigned long compare_count;
+
+unsigned long ksyms_compare_count(void)
+{
+	return compare_count;
+}
+
 static int bsearch_index(char **v, int n, const char *key)
 {
 	int lo = 0, hi = n;
@@ -526,6 +534,7 @@ static int bsearch_index(char **v, int n, const char *key)
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
 
+		compare_count++;
 		if (strcmp(v[mid], key) < 0)
 			lo = mid + 1;
 		else

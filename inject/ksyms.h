@@ -65,6 +65,11 @@ const char *ksyms_error(void);
 /* Which source served the kernel's symbols ("/proc/kallsyms", ...), for -v. */
 const char *ksyms_source(const struct target_info *t);
 
+/* Name comparisons the table searches have made so far, for tests to
+ * assert that a lookup is a binary search (about log2 n), not a scan; the
+ * timing itself is bench/symbols.sh's. */
+unsigned long ksyms_compare_count(void);
+
 /* Drop the loaded tables (tests; valgrind-clean exit). */
 void ksyms_cache_free(void);
 

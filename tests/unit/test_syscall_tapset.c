@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* The committed table, found from this file's path (tests run from the
  * top of the tree, as make check does). */
@@ -302,21 +301,12 @@ START_TEST(helpers_define_every_kind_and_head_the_source)
 }
 END_TEST
 
-START_TEST(generation_is_fast)
+/* The generation's time is bench/symbols.sh's figure, not a test's. */
+START_TEST(generated_source_is_bounded)
 {
-	struct timespec t0, t1;
-	const char *s;
-	double ms;
+	const char *s = syscall_tapset_source(&A, TABLE_PATH);
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	s = syscall_tapset_source(&A, TABLE_PATH);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ck_assert_ptr_nonnull(s);
-	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	/* about 3 ms on the CI machine (the budget of all of -p2 is 200 ms);
-	 * valgrind's emulation is 50x slower, so its runs do not time */
-	if (!getenv("LD_PRELOAD") || !strstr(getenv("LD_PRELOAD"), "vgpreload"))
-		ck_assert_msg(ms < 30, "generation took %.1f ms", ms);
 	ck_assert_int_lt((long)strlen(s), 400 * 1024);
 }
 END_TEST
@@ -356,7 +346,7 @@ Suite *syscall_tapset_suite(void)
 			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, committed_table_covers_every_syscall);
 	tcase_add_test(tc, helpers_define_every_kind_and_head_the_source);
-	tcase_add_test(tc, generation_is_fast);
+	tcase_add_test(tc, generated_source_is_bounded);
 	tcase_add_test(tc, missing_table_is_a_fatal_diagnostic);
 	suite_add_tcase(s, tc);
 	return s;
