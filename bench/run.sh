@@ -13,6 +13,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 GSTAP="$BUILD/gstap" "$ROOT/bench/frontend.sh"	# issue 3: the front end against stap
+BUILD="$BUILD" "$ROOT/bench/symbols.sh"	# symbol lookups, syscall tapset generation
 R=${GSTAP_VM_RELEASE:-$(for k in $(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V); do
 	[ -d "/lib/modules/$k/build" ] && echo "$k"; done | tail -1)}
 [ -n "$R" ] || { echo "SKIP: no /boot/vmlinuz-R with /lib/modules/R/build"; exit 77; }
