@@ -83,6 +83,64 @@ static inline int64_t stp_syscall_arg(struct stp_context *c, long n)
 	return 0;
 }
 
+/*
+ * Writes to target variables (guru mode: $x = v). A register write goes to
+ * the probe's saved registers, which the kernel restores when the probed
+ * code goes on (a kprobe's argument registers, a kretprobe's return
+ * value). Nonzero when there are no registers to write.
+ */
+static inline int stp_set_probe_arg(struct stp_context *c, long n, int64_t v)
+{
+	struct pt_regs *r = c->regs;
+
+	if (!r || (c->probe && c->probe->kind == STP_PK_TRACEPOINT))
+		return -EINVAL;
+	switch (n) {
+	case 0: r->di = v; break;
+	case 1: r->si = v; break;
+	case 2: r->dx = v; break;
+	case 3: r->cx = v; break;
+	case 4: r->r8 = v; break;
+	case 5: r->r9 = v; break;
+	default: return -EINVAL;
+	}
+	return 0;
+}
+
+static inline int stp_set_retval(struct stp_context *c, int64_t v)
+{
+	if (!c->regs)
+		return -EINVAL;
+	regs_set_return_value(c->regs, v);
+	return 0;
+}
+
+static inline int stp_set_syscall_arg(struct stp_context *c, long n, int64_t v)
+{
+	struct pt_regs *u;
+
+	if (!c->regs)
+		return -EINVAL;
+	u = (struct pt_regs *)c->regs->di;
+	switch (n) {
+	case 0: return stp_kwrite_ulong(&u->di, v);
+	case 1: return stp_kwrite_ulong(&u->si, v);
+	case 2: return stp_kwrite_ulong(&u->dx, v);
+	case 3: return stp_kwrite_ulong(&u->r10, v);
+	case 4: return stp_kwrite_ulong(&u->r8, v);
+	case 5: return stp_kwrite_ulong(&u->r9, v);
+	}
+	return -EINVAL;
+}
+
+/* Bits [off, off + bits) of old replaced by v. */
+static inline u64 stp_bitfield_insert(u64 old, long off, int bits, u64 v)
+{
+	u64 mask = bits >= 64 ? ~0ULL : ((1ULL << bits) - 1) << (off & 63);
+
+	return (old & ~mask) | ((v << (off & 63)) & mask);
+}
+
 /* One value of a pretty-printed target variable ($$parms, $x$). */
 static void __maybe_unused stp_tvar_pretty(char *dst, int64_t v, int fmt)
 {

@@ -16,13 +16,16 @@ static inline void stp_str_copy(char *dst, const char *src)
 		strscpy(dst, src, MAXSTRINGLEN);
 }
 
-/* dst .= src, truncated. */
+/* dst .= src, truncated; src may be dst itself (s .= s). */
 static inline void stp_str_append(char *dst, const char *src)
 {
-	size_t n = strnlen(dst, MAXSTRINGLEN - 1);
+	size_t n = strnlen(dst, MAXSTRINGLEN - 1), m;
 
-	if (n < MAXSTRINGLEN - 1)
-		strscpy(dst + n, src, MAXSTRINGLEN - n);
+	if (n >= MAXSTRINGLEN - 1)
+		return;
+	m = strnlen(src, MAXSTRINGLEN - 1 - n);
+	memmove(dst + n, src, m);
+	dst[n + m] = '\0';
 }
 
 /* dst = a . b; dst must not alias b (the generator gives dst a temporary). */
@@ -120,6 +123,51 @@ static inline int stp_uread_str(char *dst, unsigned long addr, size_t maxlen)
 static inline int stp_kread(void *dst, unsigned long addr, size_t size)
 {
 	return copy_from_kernel_nofault(dst, (const void *)addr, size) ? -EFAULT : 0;
+}
+
+/*
+ * Writes of size 1, 2, 4 or 8 bytes for $x = v in guru mode:
+ * copy_to_kernel_nofault is not exported to modules, so the kernel's
+ * fault-checked store (__put_kernel_nofault, exception-table based) is
+ * used directly. 0, or -EFAULT for an unwritable address.
+ */
+static __maybe_unused int stp_kwrite(unsigned long addr, u64 v, int size)
+{
+	u8 v1 = v;
+	u16 v2 = v;
+	u32 v4 = v;
+
+	if (addr < TASK_SIZE_MAX)
+		return -EFAULT;		/* not a kernel address */
+	pagefault_disable();
+	switch (size) {
+	case 1:
+		__put_kernel_nofault((void *)addr, &v1, u8, fault);
+		break;
+	case 2:
+		__put_kernel_nofault((void *)addr, &v2, u16, fault);
+		break;
+	case 4:
+		__put_kernel_nofault((void *)addr, &v4, u32, fault);
+		break;
+	default:
+		__put_kernel_nofault((void *)addr, &v, u64, fault);
+	}
+	pagefault_enable();
+	return 0;
+fault:
+	pagefault_enable();
+	return -EFAULT;
+}
+
+static inline int stp_kwrite_ulong(unsigned long *dst, int64_t v)
+{
+	return stp_kwrite((unsigned long)dst, (u64)v, sizeof(*dst));
+}
+
+static __maybe_unused int stp_uwrite(unsigned long addr, u64 v, int size)
+{
+	return copy_to_user_nofault((void __user *)addr, &v, size) ? -EFAULT : 0;
 }
 
 static inline int stp_uread(void *dst, unsigned long addr, size_t size)

@@ -332,9 +332,14 @@ static const char *gen_assign(struct gen *g, const struct expr *e)
 		return t;
 	}
 	if (lhs->kind == E_TARGET || lhs->kind == E_CAST || lhs->kind == E_ATVAR) {
-		diag_error(e->loc, "assignment to target variables is not supported");
-		g->failed = 1;
-		return "0";
+		const char *v = gen_expr(g, e->right), *t = gen_temp_long(g);
+
+		if (op == OP_NONE)
+			gen_line(g, "%s = %s;", t, v);
+		else
+			gen_line(g, "%s = %s;", t, long_binop(g, op, gen_tvar(g, lhs), v, e->loc));
+		gen_tvar_store(g, lhs, t);
+		return t;
 	}
 	INTERNAL_ERROR("assignment to expression kind %d", lhs->kind);
 }

@@ -104,6 +104,8 @@ const char *gen_regex(struct gen *g, const struct expr *re);
 
 /* gen_tvar.c: target variables ($x, @cast, @var). */
 const char *gen_tvar(struct gen *g, const struct expr *e);
+/* $x = v in guru mode: store the long value v where $x was read from. */
+void gen_tvar_store(struct gen *g, const struct expr *lhs, const char *v);
 /* A .return probe's value saved at entry; and the saving, in the entry
  * handler, of what an expression needs. */
 const char *gen_entry_slot(struct gen *g, int slot);

@@ -34,14 +34,15 @@ static void gen_deref(struct gen *g, const struct expr *e, const char *v,
 	extend(g, v, st->size, st->is_signed);
 }
 
-/* The value of a plan of steps, into a long temporary. */
-static const char *gen_steps(struct gen *g, const struct expr *e, const struct tvar_access *ta)
+/* The value of the first n steps of a plan, into a long temporary. */
+static const char *gen_steps_n(struct gen *g, const struct expr *e,
+			       const struct tvar_access *ta, int n)
 {
 	const char *v = gen_temp_long(g);
 	int i;
 
 	gen_line(g, "%s = 0;", v);
-	for (i = 0; i < ta->nsteps; i++) {
+	for (i = 0; i < n; i++) {
 		const struct tvar_step *st = &ta->steps[i];
 
 		switch (st->kind) {
@@ -77,6 +78,94 @@ static const char *gen_steps(struct gen *g, const struct expr *e, const struct t
 		}
 	}
 	return v;
+}
+
+static const char *gen_steps(struct gen *g, const struct expr *e, const struct tvar_access *ta)
+{
+	return gen_steps_n(g, e, ta, ta->nsteps);
+}
+
+static int is_load(int kind)
+{
+	return kind == TV_REG_ARG || kind == TV_RETVAL || kind == TV_USER_ARG ||
+	       kind == TV_DEREF || kind == TV_UDEREF;
+}
+
+/* A write that could not be done: stap's wording for the fault. */
+static void store_failed(struct gen *g, const struct expr *e, const char *what,
+			 const char *addr)
+{
+	g->indent++;
+	if (addr)
+		gen_fail(g, e->loc, gen_fmt(g, "stp_error(c, \"%s write fault at 0x%%lx\", "
+					    "(unsigned long)%s)", what, addr));
+	else
+		gen_fail(g, e->loc, gen_fmt(g, "stp_error(c, \"cannot write %s here\")", what));
+	g->indent--;
+	gen_line(g, "}");
+}
+
+/*
+ * $x = v (guru mode): store v where the last load step of the plan read
+ * from: a register of the probe (argument, return value, syscall user
+ * argument) or memory (read-modify-write when a bitfield follows).
+ */
+void gen_tvar_store(struct gen *g, const struct expr *lhs, const char *v)
+{
+	const struct tvar_access *ta = lhs->tvar;
+	const struct tvar_step *ld, *bits = NULL;
+	const char *addr, *old;
+	int last = -1, i;
+
+	if (!ta || ta->pretty || ta->at_entry) {
+		diag_error(lhs->loc, "this target variable cannot be written");
+		g->failed = 1;
+		return;
+	}
+	for (i = 0; i < ta->nsteps; i++)
+		if (is_load(ta->steps[i].kind))
+			last = i;
+	if (last < 0) {
+		diag_error(lhs->loc, "this target variable cannot be written");
+		g->failed = 1;
+		return;
+	}
+	for (i = last + 1; i < ta->nsteps; i++)
+		if (ta->steps[i].kind == TV_BITFIELD)
+			bits = &ta->steps[i];
+	ld = &ta->steps[last];
+	switch (ld->kind) {
+	case TV_REG_ARG:
+		gen_line(g, "if (unlikely(stp_set_probe_arg(c, %ld, %s))) {", ld->offset, v);
+		store_failed(g, lhs, "a function argument", NULL);
+		return;
+	case TV_RETVAL:
+		gen_line(g, "if (unlikely(stp_set_retval(c, %s))) {", v);
+		store_failed(g, lhs, "the return value", NULL);
+		return;
+	case TV_USER_ARG:
+		gen_line(g, "if (unlikely(stp_set_syscall_arg(c, %ld, %s))) {", ld->offset, v);
+		store_failed(g, lhs, "a system call argument", NULL);
+		return;
+	default:
+		break;
+	}
+	/* memory: the address the load read from */
+	addr = gen_steps_n(g, lhs, ta, last);
+	old = v;
+	if (bits) {
+		old = gen_temp_typed(g, "u64", 8, 0);
+		gen_line(g, "%s = 0;", old);
+		gen_line(g, "if (unlikely(%s(&%s, (unsigned long)%s, %d))) {",
+			 ld->kind == TV_UDEREF ? "stp_uread" : "stp_kread", old, addr, ld->size);
+		store_failed(g, lhs, ld->kind == TV_UDEREF ? "user" : "kernel", addr);
+		gen_line(g, "%s = stp_bitfield_insert(%s, %ld, %d, %s);", old, old, bits->offset,
+			 bits->size, v);
+	}
+	gen_line(g, "if (unlikely(%s((unsigned long)%s, %s, %d))) {",
+		 ld->kind == TV_UDEREF ? "stp_uwrite" : "stp_kwrite", addr, old,
+		 ld->size > 0 && ld->size <= 8 ? ld->size : 8);
+	store_failed(g, lhs, ld->kind == TV_UDEREF ? "user" : "kernel", addr);
 }
 
 /* A value saved by the entry handler of a .return probe (slot of c->entry). */
