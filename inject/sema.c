@@ -86,14 +86,14 @@ static struct strmap_slot *strmap_find(const struct strmap *m, const char *key)
 	}
 }
 
-struct ptrvec *strmap_get(const struct strmap *m, const char *key)
+struct ptrvec *sema_map_get(const struct strmap *m, const char *key)
 {
 	struct strmap_slot *s = strmap_find(m, key);
 
 	return s && s->key ? &s->vals : NULL;
 }
 
-struct ptrvec *strmap_put(struct arena *a, struct strmap *m, const char *key)
+struct ptrvec *sema_map_put(struct arena *a, struct strmap *m, const char *key)
 {
 	struct strmap_slot *s;
 
@@ -117,7 +117,7 @@ struct ptrvec *strmap_put(struct arena *a, struct strmap *m, const char *key)
 
 const struct file_ast *sema_file_of(struct sema *S, const struct src_file *src)
 {
-	struct ptrvec *v = strmap_get(&S->file_index, src->name);
+	struct ptrvec *v = sema_map_get(&S->file_index, src->name);
 
 	return v && v->n ? v->v[0] : NULL;
 }
@@ -128,7 +128,7 @@ void sema_pull_file(struct sema *S, const struct file_ast *f)
 
 	if (!f)
 		return;
-	v = strmap_put(S->a, &S->pulled, f->file->name);
+	v = sema_map_put(S->a, &S->pulled, f->file->name);
 	if (v->n)
 		return;
 	ptrvec_push(S->a, v, (void *)f);
@@ -139,19 +139,19 @@ static void index_file(struct sema *S, struct file_ast *f)
 {
 	int i;
 
-	ptrvec_push(S->a, strmap_put(S->a, &S->file_index, f->file->name), f);
+	ptrvec_push(S->a, sema_map_put(S->a, &S->file_index, f->file->name), f);
 	for (i = 0; i < f->funcs.n; i++) {
 		struct func *fn = f->funcs.v[i];
 
 		fn->from_library = f->is_library;
-		ptrvec_push(S->a, strmap_put(S->a, &S->funcs, fn->name), fn);
+		ptrvec_push(S->a, sema_map_put(S->a, &S->funcs, fn->name), fn);
 	}
 	for (i = 0; i < f->globals.n; i++) {
 		struct global_decl *g = f->globals.v[i];
 
 		if (!g->file)
 			g->file = f->file;
-		ptrvec_push(S->a, strmap_put(S->a, &S->globals, g->sym->name), g);
+		ptrvec_push(S->a, sema_map_put(S->a, &S->globals, g->sym->name), g);
 	}
 	sema_index_aliases(S, f);
 }

@@ -17,9 +17,9 @@ struct strmap {
 };
 unsigned long sema_hash(const char *s);
 /* The list under key, or NULL. */
-struct ptrvec *strmap_get(const struct strmap *m, const char *key);
+struct ptrvec *sema_map_get(const struct strmap *m, const char *key);
 /* The list under key, created empty when missing. */
-struct ptrvec *strmap_put(struct arena *a, struct strmap *m, const char *key);
+struct ptrvec *sema_map_put(struct arena *a, struct strmap *m, const char *key);
 
 /* A derived probe as pass 2 builds it: pass 3 sees only the first member. */
 struct sema_dprobe {
@@ -108,7 +108,7 @@ void sema_type_library_functions(struct program *prog);
 /* sema_autoprint.c: append the end probe displaying written-only globals. */
 void sema_autoprint(struct sema *S);
 
-/* sema_copy.c: deep copies for derived probes (each gets its own tree). */
+/* sema_walk.c: deep copies for derived probes (each gets its own tree). */
 struct stmt *sema_copy_stmt(struct arena *a, const struct stmt *s);
 struct expr *sema_copy_expr(struct arena *a, const struct expr *e);
 

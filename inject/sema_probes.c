@@ -159,8 +159,8 @@ void sema_index_aliases(struct sema *S, const struct file_ast *f)
 			an->alias = p;
 			an->name = name;
 			an->file = f;
-			ptrvec_push(S->a, strmap_put(S->a, &S->aliases, c0->name), an);
-			ptrvec_push(S->a, strmap_put(S->a, &S->alias_full,
+			ptrvec_push(S->a, sema_map_put(S->a, &S->aliases, c0->name), an);
+			ptrvec_push(S->a, sema_map_put(S->a, &S->alias_full,
 						     sema_pp_text(S->a, name)), an);
 		}
 	}
@@ -607,7 +607,7 @@ static int resolve_aliases(struct sema *S, struct expansion *x, struct pp_compon
 		/* a literal point: the longest alias name that is a prefix of it,
 		 * by hash lookups of its prefixes */
 		for (i = n; i > 0; i--) {
-			struct ptrvec *names = strmap_get(&S->alias_full, comps_text(S->a, c, i));
+			struct ptrvec *names = sema_map_get(&S->alias_full, comps_text(S->a, c, i));
 
 			for (j = 0; names && j < names->n; j++) {
 				struct alias_name *an = names->v[j];
@@ -628,7 +628,7 @@ static int resolve_aliases(struct sema *S, struct expansion *x, struct pp_compon
 
 		if (!is_globby(c[0]->name)) {
 			/* a literal first component: one hash lookup */
-			names = strmap_get(&S->aliases, c[0]->name);
+			names = sema_map_get(&S->aliases, c[0]->name);
 			if (!names)
 				break;
 		} else if (!sl->key || !ksyms_glob_match(c[0]->name, sl->key, 0)) {

@@ -67,7 +67,7 @@ static int private_visible(const struct scope *sc, const struct src_file *owner)
 
 struct sym *sema_find_global(struct sema *S, const char *name, const struct scope *sc)
 {
-	struct ptrvec *v = strmap_get(&S->globals, name);
+	struct ptrvec *v = sema_map_get(&S->globals, name);
 	int i;
 
 	for (i = 0; v && i < v->n; i++) {
@@ -267,7 +267,7 @@ static int resolve_call(struct sema *S, struct scope *sc, struct expr *e)
 		return 0;
 	if (!strcmp(e->name, "@const"))
 		return resolve_const(S, sc, e);
-	v = strmap_get(&S->funcs, e->name);
+	v = sema_map_get(&S->funcs, e->name);
 	for (i = 0; v && i < v->n; i++) {
 		struct func *f = v->v[i];
 
