@@ -4,7 +4,7 @@
 #      hand-written module built by the same make command (host);
 #   2. the cost per hit of an armed kernel.function probe with an empty
 #      handler, against a hand-written bare kprobe module on the same
-#      function (__x64_sys_getppid, driven by tests/tools/gstap_getppid);
+#      function (__do_sys_getppid, driven by tests/tools/gstap_getppid);
 #   3. output throughput in lines/s through the transport, and lost lines.
 # 2 and 3 run in one VM boot. Figures under TCG emulation are relative:
 # compare the ratios, not the absolute numbers.
@@ -47,10 +47,10 @@ mkdir -p "$W/bare"
 cp "$ROOT/bench/bare/bare_kprobe.c" "$W/bare/"
 echo 'obj-m := bare_kprobe.o' > "$W/bare/Kbuild"
 make -s -C "$KB" M="$W/bare" CONFIG_DEBUG_INFO_BTF_MODULES= modules >/dev/null || exit 1
-ko=$("$BUILD/gstap" -p4 -r "$R" -m bench_kp -e 'probe kernel.function("__x64_sys_getppid") { }') || exit 1
+ko=$("$BUILD/gstap" -p4 -r "$R" -m bench_kp -e 'probe kernel.function("__do_sys_getppid") { }') || exit 1
 cp "$ko" "$W/bench_kp.ko"
 ko=$("$BUILD/gstap" -p4 -r "$R" -m bench_out -DSTP_BUFFER_SIZE=1048576 \
-	-e 'probe kernel.function("__x64_sys_getppid") { printf("a line of benchmark output, 40 bytes\n") }') || exit 1
+	-e 'probe kernel.function("__do_sys_getppid") { printf("a line of benchmark output, 40 bytes\n") }') || exit 1
 cp "$ko" "$W/bench_out.ko"
 cat > "$W/guest.sh" <<GUEST
 N=$N
@@ -61,7 +61,7 @@ armed() { i=0; while ! grep -q getppid /sys/kernel/debug/kprobes/list 2>/dev/nul
 up() { cut -d' ' -f1 /proc/uptime; }
 gstap_getppid 1000 >/dev/null
 echo "RESULT base=$(gstap_getppid $N)"
-insmod bare_kprobe.ko symbol=__x64_sys_getppid
+insmod bare_kprobe.ko symbol=__do_sys_getppid
 echo "RESULT bare=$(gstap_getppid $N)"
 rmmod bare_kprobe
 guru-run bench_kp.ko & pid=$!
@@ -85,6 +85,8 @@ echo "$out" | grep -v '^RESULT'
 get() { echo "$out" | sed -n "s/^RESULT.* $1=\([^ ]*\).*/\1/p; s/^RESULT $1=\([^ ]*\).*/\1/p" | head -1; }
 base=$(get base) bare=$(get bare) gst=$(get gstap) lines=$(get lines) t0=$(get t0) t1=$(get t1)
 awk -v b="$base" -v k="$bare" -v g="$gst" -v n="$N" -v l="$lines" -v t0="$t0" -v t1="$t1" 'BEGIN {
-	printf "probe hit: getppid %.1f ns bare, +%.1f ns with a bare kprobe, +%.1f ns with a gstap probe: ratio %.2f\n", b, k - b, g - b, (k - b) > 0 ? (g - b) / (k - b) : 0
-	printf "output: %d of %d lines in %.2f s: %.0f lines/s\n", l, n, t1 - t0, (t1 - t0) > 0 ? l / (t1 - t0) : 0
+	ratio = 0; if (k - b > 0) ratio = (g - b) / (k - b)
+	rate = 0; if (t1 - t0 > 0) rate = l / (t1 - t0)
+	printf "probe hit: getppid %.1f ns bare, +%.1f ns with a bare kprobe, +%.1f ns with a gstap probe: ratio %.2f\n", b, k - b, g - b, ratio
+	printf "output: %d of %d lines in %.2f s: %.0f lines/s\n", l, n, t1 - t0, rate
 }'

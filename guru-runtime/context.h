@@ -27,7 +27,7 @@ static atomic_t stp_skipped_count = ATOMIC_INIT(0);
 static atomic_t stp_exit_requested = ATOMIC_INIT(0);
 
 struct stp_context {
-	atomic_t busy;			/* 1 while a probe hit owns it */
+	int busy;			/* 1 while a probe hit owns it */
 	const struct stp_probe *probe;	/* the probe being run */
 	struct pt_regs *regs;		/* registers at the probe, or NULL */
 	void *probe_data;		/* tracepoint args struct, kretprobe instance */
@@ -254,15 +254,24 @@ static struct stp_context *stp_context_enter(const struct stp_probe *p,
 		return NULL;
 	preempt_disable();
 	c = stp_contexts[smp_processor_id()];
-	if (atomic_cmpxchg(&c->busy, 0, 1) != 0) {
+	/*
+	 * Only this CPU touches c, and whatever interrupts us here (an
+	 * interrupt, an NMI) runs to completion before we resume, so a plain
+	 * test-and-set ordered by compiler barriers is enough: no locked
+	 * instruction on the hot path.
+	 */
+	if (READ_ONCE(c->busy)) {
 		preempt_enable();
 		stp_count_skipped();
 		return NULL;
 	}
+	WRITE_ONCE(c->busy, 1);
+	barrier();
 	/* MINSTACKSPACE: the distance to the bottom of this stack */
 	sp = (unsigned long)&sp;
 	if ((sp & (THREAD_SIZE - 1)) < MINSTACKSPACE) {
-		atomic_set(&c->busy, 0);
+		barrier();
+		WRITE_ONCE(c->busy, 0);
 		preempt_enable();
 		stp_count_skipped();
 		return NULL;
@@ -278,6 +287,16 @@ static struct stp_context *stp_context_enter(const struct stp_probe *p,
 	c->actions_left = stp_probe_state_for(p) == STP_STATE_RUNNING ?
 			  MAXACTION : MAXACTION_INTERRUPTIBLE;
 	return c;
+}
+
+/* The start of a hit, for overload accounting (free without it). */
+static inline cycles_t stp_hit_start(void)
+{
+#ifdef STP_OVERLOAD
+	return get_cycles();
+#else
+	return 0;
+#endif
 }
 
 static void stp_context_exit(struct stp_context *c, cycles_t start)
@@ -306,14 +325,15 @@ static void stp_context_exit(struct stp_context *c, cycles_t start)
 	}
 #endif
 	c->probe = NULL;
-	atomic_set(&c->busy, 0);
+	barrier();
+	WRITE_ONCE(c->busy, 0);
 	preempt_enable();
 }
 
 /* The one entry of every probe kind: run p's handler for this hit. */
 static void stp_probe_hit(const struct stp_probe *p, struct pt_regs *regs, void *data)
 {
-	cycles_t start = get_cycles();
+	cycles_t start = stp_hit_start();
 	struct stp_context *c = stp_context_enter(p, regs, data);
 
 	if (!c)

@@ -28,7 +28,7 @@ static int stp_kretprobe_entry(struct kretprobe_instance *ri, struct pt_regs *re
 {
 	struct stp_kretprobe *k = stp_kretprobe_of(ri);
 	const struct stp_probe *p = k->probe;
-	cycles_t start = get_cycles();
+	cycles_t start = stp_hit_start();
 	struct stp_context *c = stp_context_enter(p, regs, ri);
 
 	if (!c)
@@ -44,7 +44,7 @@ static int stp_kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs
 {
 	struct stp_kretprobe *k = stp_kretprobe_of(ri);
 	const struct stp_probe *p = k->probe;
-	cycles_t start = get_cycles();
+	cycles_t start = stp_hit_start();
 	struct stp_context *c = stp_context_enter(p, regs, ri);
 
 	if (!c)

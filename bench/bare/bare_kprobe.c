@@ -7,7 +7,7 @@
 #include <linux/kprobes.h>
 #include <linux/module.h>
 
-static char *symbol = "__x64_sys_getppid";
+static char *symbol = "__do_sys_getppid";
 module_param(symbol, charp, 0444);
 
 static int bare_pre(struct kprobe *p, struct pt_regs *regs)
