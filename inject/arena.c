@@ -12,7 +12,12 @@ struct arena_chunk {
 	_Alignas(16) unsigned char data[];
 };
 
+/* Chunks grow geometrically up to CHUNK_MAX so a big compilation (the whole
+ * tapset library) makes few system calls; they come from calloc, whose large
+ * blocks are fresh zero pages from mmap, so a bump allocation needs no memset
+ * and untouched memory is never faulted in. */
 #define CHUNK_MIN (64 * 1024)
+#define CHUNK_MAX (4 * 1024 * 1024)
 
 static long fail_countdown = -1;
 
@@ -86,9 +91,11 @@ void *arena_alloc(struct arena *a, size_t size)
 
 	size = (size + 15) & ~(size_t)15;
 	if (!c || c->size - c->used < size) {
-		size_t want = size > CHUNK_MIN ? size : CHUNK_MIN;
+		size_t want = c && c->size < CHUNK_MAX ? c->size * 2 : CHUNK_MIN;
 
-		c = xmalloc(sizeof(*c) + want);
+		if (want < size)
+			want = size;
+		c = xcalloc(1, sizeof(*c) + want);
 		c->size = want;
 		c->used = 0;
 		c->next = a->head;
@@ -97,8 +104,7 @@ void *arena_alloc(struct arena *a, size_t size)
 	p = c->data + c->used;
 	c->used += size;
 	a->used += size;
-	memset(p, 0, size);
-	return p;
+	return p;	/* zero: chunks are calloc'ed and never reused */
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
