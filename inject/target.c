@@ -8,19 +8,46 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+/* The target's .config as an open-addressing hash table: the preprocessor
+ * asks about CONFIG_ options a million times over the tapset library. */
 struct kconfig {
-	struct ptrvec names, values;
+	const char **names, **values;
+	unsigned cap, n;	/* cap is a power of two */
 };
+
+static unsigned hash_name(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
 
 static const char *kconfig_lookup(void *ctx, const char *name)
 {
 	struct kconfig *kc = ctx;
-	int i;
+	unsigned i;
 
-	for (i = 0; i < kc->names.n; i++)
-		if (!strcmp(kc->names.v[i], name))
-			return kc->values.v[i];
+	if (!kc->cap)
+		return NULL;
+	for (i = hash_name(name) & (kc->cap - 1); kc->names[i]; i = (i + 1) & (kc->cap - 1))
+		if (!strcmp(kc->names[i], name))
+			return kc->values[i];
 	return NULL;
+}
+
+static void kconfig_insert(struct kconfig *kc, const char *name, const char *value)
+{
+	unsigned i;
+
+	for (i = hash_name(name) & (kc->cap - 1); kc->names[i]; i = (i + 1) & (kc->cap - 1))
+		if (!strcmp(kc->names[i], name))
+			break;
+	if (!kc->names[i])
+		kc->n++;
+	kc->names[i] = name;
+	kc->values[i] = value;
 }
 
 static void kconfig_load(struct arena *a, struct kconfig *kc, const char *path)
@@ -30,7 +57,10 @@ static void kconfig_load(struct arena *a, struct kconfig *kc, const char *path)
 
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
+	kc->cap = 1u << 15;	/* a distribution .config has about 10000 options */
+	kc->names = arena_alloc(a, sizeof(char *) * kc->cap);
+	kc->values = arena_alloc(a, sizeof(char *) * kc->cap);
+	while (fgets(line, sizeof(line), f) && kc->n < kc->cap / 2) {
 		char *eq = strchr(line, '='), *nl;
 
 		if (line[0] != 'C' || !eq)
@@ -38,8 +68,7 @@ static void kconfig_load(struct arena *a, struct kconfig *kc, const char *path)
 		*eq = 0;
 		if ((nl = strchr(eq + 1, '\n')))
 			*nl = 0;
-		ptrvec_push(a, &kc->names, arena_strdup(a, line));
-		ptrvec_push(a, &kc->values, arena_strdup(a, eq + 1));
+		kconfig_insert(kc, arena_strdup(a, line), arena_strdup(a, eq + 1));
 	}
 	fclose(f);
 }
