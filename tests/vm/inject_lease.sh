@@ -33,6 +33,7 @@ grep -o 't0=[0-9.]* t1=[0-9.]*' "$OUT/out" | head -1 | {
 ms=$(cat "$OUT/ms" 2>/dev/null)
 expect_ge "held writes released after the kill (ms)" "${ms:-0}" 1
 expect_le "held writes released within lease + check period + slack (ms)" "${ms:-99999}" 2500
+expect_eq "disarmed by the lease" "$(grep -o 'reason=[a-z]*' "$OUT/out" | head -1 | cut -d= -f2)" lease
 expect_eq "no write failed" "$(grep -o 'errors=[0-9]*' "$OUT/out" | head -1 | cut -d= -f2)" 0
 expect_eq "inject's status is the command's" "$(grep -o '^rc=[0-9]*' "$OUT/out" | cut -d= -f2)" 0
 grep -q 'still loaded' "$OUT/err" && fail "the module was left loaded"
