@@ -14,6 +14,7 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 GSTAP="$BUILD/gstap" "$ROOT/bench/frontend.sh"	# issue 3: the front end against stap
 BUILD="$BUILD" "$ROOT/bench/symbols.sh"	# symbol lookups, syscall tapset generation
+BUILD="$BUILD" "$ROOT/bench/inject.sh"	# issue 5: injection vs dm-delay and busy-wait
 R=${GSTAP_VM_RELEASE:-$(for k in $(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V); do
 	[ -d "/lib/modules/$k/build" ] && echo "$k"; done | tail -1)}
 [ -n "$R" ] || { echo "SKIP: no /boot/vmlinuz-R with /lib/modules/R/build"; exit 77; }
