@@ -38,8 +38,14 @@
 	X("kernel.function(string).return.maxactive(number)", F_KFUNC)         \
 	X("kernel.trace(string)", F_TRACE)                                     \
 	X("kprobe.function(string)", F_KPROBE)                                 \
+	X("kprobe.function(string).call", F_KPROBE)                            \
 	X("kprobe.function(string).return", F_KPROBE)                          \
 	X("kprobe.function(string).return.maxactive(number)", F_KPROBE)        \
+	X("kprobe.module(string).function(string)", F_KPROBE)                  \
+	X("kprobe.module(string).function(string).call", F_KPROBE)             \
+	X("kprobe.module(string).function(string).return", F_KPROBE)           \
+	X("kprobe.module(string).function(string).return.maxactive(number)",   \
+	  F_KPROBE)                                                            \
 	X("module(string).function(string)", F_KFUNC)                          \
 	X("module(string).function(string).call", F_KFUNC)                     \
 	X("module(string).function(string).return", F_KFUNC)                   \
@@ -51,6 +57,12 @@
 	X("timer.jiffies(number)", F_TIMER)                                    \
 	X("timer.jiffies(number).randomize(number)", F_TIMER)                  \
 	X("timer.ms(number)", F_TIMER)                                         \
+	X("timer.msec(number)", F_TIMER)                                       \
+	X("timer.msec(number).randomize(number)", F_TIMER)                     \
+	X("timer.nsec(number)", F_TIMER)                                       \
+	X("timer.nsec(number).randomize(number)", F_TIMER)                     \
+	X("timer.usec(number)", F_TIMER)                                       \
+	X("timer.usec(number).randomize(number)", F_TIMER)                     \
 	X("timer.ms(number).randomize(number)", F_TIMER)                       \
 	X("timer.ns(number)", F_TIMER)                                         \
 	X("timer.ns(number).randomize(number)", F_TIMER)                       \
@@ -279,7 +291,8 @@ static int family_timer(struct sema *S, struct expansion *x, struct probe_point 
 		const char *unit;
 		int64_t ns;
 	} units[] = { { "s", 1000000000 }, { "sec", 1000000000 }, { "ms", 1000000 },
-		      { "us", 1000 }, { "ns", 1 }, { "hz", 0 }, { "jiffies", 0 } };
+		      { "msec", 1000000 }, { "us", 1000 }, { "usec", 1000 }, { "ns", 1 },
+		      { "nsec", 1 }, { "hz", 0 }, { "jiffies", 0 } };
 	const struct pp_component *rnd = find_comp(c, n, "randomize");
 	struct sema_dprobe *sd;
 	int64_t v = c[1]->num, scale = 0;
@@ -363,12 +376,11 @@ static int family_kfunc(struct sema *S, struct expansion *x, struct probe_point 
 		struct sema_dprobe *sd;
 		char *text = "";
 
+		text = fam == F_KPROBE ? "kprobe." : mod ? "" : "kernel.";
 		if (mod) {
-			text = "module(";
+			text = arena_printf(S->a, "%smodule(", text);
 			append_quoted(S->a, &text, mod->str);
 			text = arena_printf(S->a, "%s).", text);
-		} else {
-			text = fam == F_KPROBE ? "kprobe." : "kernel.";
 		}
 		text = arena_printf(S->a, "%sfunction(", text);
 		append_quoted(S->a, &text, sym);
