@@ -64,9 +64,9 @@ static void gen_while(struct gen *g, const struct stmt *s)
 	g->loop = ll.outer;
 	g->indent--;
 	gen_line(g, "}");
-	gen_line(g, "%s:", ll.cont);
+	gen_line(g, "%s: __attribute__((unused));", ll.cont);
 	gen_line(g, "goto %s;", top);
-	gen_line(g, "%s: ;", ll.brk);
+	gen_line(g, "%s: __attribute__((unused));", ll.brk);
 }
 
 /* for (init; cond; incr) stmt */
@@ -88,11 +88,11 @@ static void gen_for(struct gen *g, const struct stmt *s)
 	g->loop = ll.outer;
 	g->indent--;
 	gen_line(g, "}");
-	gen_line(g, "%s:", ll.cont);
+	gen_line(g, "%s: __attribute__((unused));", ll.cont);
 	if (s->incr)
 		gen_nested(g, s->incr);
 	gen_line(g, "goto %s;", top);
-	gen_line(g, "%s: ;", ll.brk);
+	gen_line(g, "%s: __attribute__((unused));", ll.brk);
 }
 
 static int sort_column(const struct foreach *fe, const struct sym *arr)
@@ -158,10 +158,10 @@ static void gen_foreach(struct gen *g, const struct stmt *s)
 	g->loop = &ll;
 	gen_nested(g, s->then);
 	g->loop = ll.outer;
-	gen_line(g, "%s: ;", ll.cont);
+	gen_line(g, "%s: __attribute__((unused));", ll.cont);
 	g->indent--;
 	gen_line(g, "}");
-	gen_line(g, "%s: ;", ll.brk);
+	gen_line(g, "%s: __attribute__((unused));", ll.brk);
 }
 
 /* delete a, delete a[k...], delete a[*, k] (wildcards), delete x (scalar) */
@@ -243,7 +243,7 @@ static void gen_try(struct gen *g, const struct stmt *s)
 	gen_nested(g, s->then);
 	g->err_label = outer;
 	gen_line(g, "goto %s;", end);
-	gen_line(g, "%s:", catch_label);
+	gen_line(g, "%s: __attribute__((unused));", catch_label);
 	gen_line(g, "if (c->last_error == stp_next_mark)");
 	gen_line(g, "\tgoto %s;", outer);
 	gen_line(g, "c->frame_used = %s;", saved_frame);
@@ -253,7 +253,7 @@ static void gen_try(struct gen *g, const struct stmt *s)
 	gen_line(g, "stp_error_clear(c);");
 	gen_line(g, "c->last_stmt = NULL;");
 	gen_nested(g, s->else_);
-	gen_line(g, "%s: ;", end);
+	gen_line(g, "%s: __attribute__((unused));", end);
 }
 
 static void gen_return(struct gen *g, const struct stmt *s)
