@@ -479,7 +479,7 @@ static const char *node_word(const char *s)
 	return "something else";
 }
 
-static void report_cyaml(struct scn_ctx *c, const char *log)
+static void report_cyaml(struct scn_ctx *c, const char *log, cyaml_err_t err)
 {
 	const char *msg = strstr(log, "Load: ");
 	const char *end;
@@ -488,7 +488,32 @@ static void report_cyaml(struct scn_ctx *c, const char *log)
 	msg = msg ? msg + 6 : log;
 	end = strchr(msg, '\n');
 	first = arena_strndup(c->a, msg, end ? (size_t)(end - msg) : strlen(msg));
-	if (!strncmp(first, "Unexpected key: ", 16)) {
+	if (err == CYAML_ERR_ALIAS) {
+		scn_error(c, backtrace_path(c->a, log, 0), 0, -1,
+			  "anchors and aliases are not allowed in scenarios");
+	} else if (!strncmp(first, "Backtrace:", 10)) {
+		/* an error libcyaml only returns: its text is the code's */
+		char *m = arena_strdup(c->a, cyaml_strerror(err));
+
+		if (*m >= 'A' && *m <= 'Z')
+			*m = (char)(*m - 'A' + 'a');
+		scn_error(c, backtrace_path(c->a, log, 0), 0, -1, "%s", m);
+	} else if (!strncmp(first, "Mapping field already seen: ", 28)) {
+		/* both are indexed under one path: the second is the culprit */
+		const char *path = backtrace_path(c->a, log, 0);
+		const struct scn_node_loc *l = NULL;
+		int i;
+
+		for (i = 0; i < c->nlocs; i++)
+			if (!strcmp(c->locs[i].path, path))
+				l = &c->locs[i];
+		if (l && l->key_line)
+			diag_error((struct loc){ c->src, l->key_line, l->key_col,
+						 (int)strlen(first + 28) },
+				   "%s: key '%s' appears twice", path, first + 28);
+		else
+			scn_error(c, path, 1, -1, "key '%s' appears twice", first + 28);
+	} else if (!strncmp(first, "Unexpected key: ", 16)) {
 		const char *key = first + 16;
 		char *path = backtrace_path(c->a, log, 0);
 		char *kpath = *path ? arena_printf(c->a, "%s.%s", path, key) : (char *)key;
@@ -546,7 +571,7 @@ struct scenario *scn_load(struct arena *a, const char *path, const struct scn_op
 			      (cyaml_data_t **)&raw, NULL);
 	if (err != CYAML_OK) {
 		if (log.len)
-			report_cyaml(&c, log.text);
+			report_cyaml(&c, log.text, err);
 		else
 			diag_error((struct loc){ src, 1, 1, 1 }, "%s", cyaml_strerror(err));
 		goto out;
