@@ -57,14 +57,16 @@ cat >> "$W/guest.sh" <<'GUEST'
 cd /root
 armed() { i=0; while ! grep -q getppid /sys/kernel/debug/kprobes/list 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; }
 up() { cut -d' ' -f1 /proc/uptime; }
+# the fastest of 3 runs: the least disturbed by the host's other work
+best() { for i in 1 2 3; do gstap_getppid $N; done | sort -n | head -1; }
 gstap_getppid 1000 >/dev/null
-echo "RESULT base=$(gstap_getppid $N)"
+echo "RESULT base=$(best)"
 insmod bare_kprobe.ko symbol=__do_sys_getppid
-echo "RESULT bare=$(gstap_getppid $N)"
+echo "RESULT bare=$(best)"
 rmmod bare_kprobe
 guru-run bench_kp.ko & pid=$!
 armed
-echo "RESULT gstap=$(gstap_getppid $N)"
+echo "RESULT gstap=$(best)"
 kill -INT $pid; wait $pid
 guru-run bench_out.ko >out 2>err & pid=$!
 armed
