@@ -86,7 +86,7 @@ $(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libinject.a
 
 check: all $(BUILD)/unit-tests $(BUILD)/vmrun
 	$(BUILD)/unit-tests
-	tests/lang/run.sh
+	GSTAP=$(BUILD)/gstap tests/lang/run.sh
 	BUILD=$(BUILD) tests/scenario/run.sh
 	BUILD=$(BUILD) tests/vm/run.sh
 
@@ -94,7 +94,7 @@ check-unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
 check-lang: all
-	tests/lang/run.sh
+	GSTAP=$(BUILD)/gstap tests/lang/run.sh
 
 check-vm: all $(BUILD)/vmrun
 	BUILD=$(BUILD) tests/vm/run.sh
