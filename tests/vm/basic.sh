@@ -105,6 +105,18 @@ guru-run -d '*'; st=$?
 status "guru-run -d '*' status" 0 $st
 noleft "guru-run -d '*'"
 
+# load errors are explained in one line
+insmod t_hello.ko
+guru-run t_hello.ko >o 2>e; st=$?
+status "load error status" 1 $st
+grep -q "already loaded" e && echo "ok: an already loaded module is explained" || { echo "FAIL: EEXIST message"; cat e; }
+rmmod t_hello
+echo "not a module" > bad.ko
+guru-run bad.ko >o 2>e; st=$?
+grep -q "invalid module format" e && [ $st = 1 ] && echo "ok: a bad module file is explained" ||
+	{ echo "FAIL: ENOEXEC message (status $st)"; cat e; }
+noleft "load errors"
+
 insmod fx_lease.ko
 echo start > /proc/gstap-fx_lease/ctl
 echo lease > /proc/gstap-fx_lease/ctl
