@@ -11,7 +11,7 @@ GSTAP=${GSTAP:-build/gstap}
 lib=/usr/share/systemtap/tapset
 [ -d "$lib" ] || { echo "tapset_library: skipped, no $lib (install systemtap)"; exit 77; }
 R=${R:-$(ls /lib/modules 2>/dev/null | sort -V | tail -n 1)}
-[ -n "$R" ] || R=6.1.0-56-amd64
+[ -n "$R" ] || R=$(uname -r)	# no kernel installed: the one gstap defaults to
 script='probe begin { exit() }'
 
 count() { sed -n 's/^Pass 1: parsed user script and \([0-9]*\) library script.*/\1/p'; }
