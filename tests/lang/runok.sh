@@ -18,8 +18,8 @@
 # Environment: GSTAP (default build/gstap), VMRUN (build/vmrun), GURU_RUN
 # (build/guru-run), RUNOK_RELEASE (kernel release; default: the VM's),
 # RUNOK_BATCH (default 200), RUNOK_JOBS (default 2).
-# Prints "N passed, N failed"; exits 1 when anything failed, 77 when the
-# VM cannot run here.
+# Prints "ok: NAME" or "FAIL: NAME: why" per script, then "runok: N passed,
+# N failed"; exits 1 when anything failed, 77 when the VM cannot run here.
 
 cd "$(dirname "$0")/../.." || exit 2
 top=$PWD
@@ -156,7 +156,7 @@ for n in $names; do
 			ok=0
 		fi
 	fi
-	[ $ok = 1 ] && pass=$((pass + 1))
+	[ $ok = 1 ] && { pass=$((pass + 1)); echo "ok: $n"; }
 done
 echo "runok: $pass passed, $fail failed"
 [ $fail -eq 0 ]
