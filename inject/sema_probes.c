@@ -436,35 +436,58 @@ static int family_trace(struct sema *S, struct expansion *x, struct probe_point 
 	return tps.n;
 }
 
+/* process("ls") means the ls of $PATH, as for stap; a name with a '/'
+ * is a path. NULL when not found. */
+static const char *program_path(struct sema *S, const char *name)
+{
+	const char *p = getenv("PATH"), *end;
+
+	if (strchr(name, '/'))
+		return name;
+	for (; p && *p; p = *end ? end + 1 : end) {
+		const char *cand;
+
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		cand = arena_printf(S->a, "%.*s/%s", (int)(end - p), p, name);
+		if (end > p && !access(cand, X_OK))
+			return cand;
+	}
+	return NULL;
+}
+
 static int family_ufunc(struct sema *S, struct expansion *x, struct probe_point *pp,
 			struct pp_component **c, int n)
 {
 	const struct pp_component *proc = c[0], *fn = find_comp(c, n, "function");
 	const struct pp_component *ret = find_comp(c, n, "return");
 	struct ptrvec syms = { 0 }, offs = { 0 };
+	const char *path = program_path(S, proc->str);
 	int i, count;
 
-	if (access(proc->str, R_OK)) {
+	if (!path || access(path, R_OK)) {
 		if (x->optional)
 			return 0;
-		diag_error(proc->loc, "cannot open '%s': %s", proc->str, strerror(errno));
+		diag_error(proc->loc, "cannot open '%s': %s", proc->str,
+			   path ? strerror(errno) : "not found in PATH");
 		return -1;
 	}
-	count = sema_elf_functions(S->a, proc->str, fn->str, &syms, &offs);
+	count = sema_elf_functions(S->a, path, fn->str, &syms, &offs);
 	if (count < 0) {
-		diag_error(proc->loc, "cannot read the symbols of '%s'", proc->str);
+		diag_error(proc->loc, "cannot read the symbols of '%s'", path);
 		return -1;
 	}
 	for (i = 0; i < syms.n; i++) {
 		char *text = "process(";
 		struct sema_dprobe *sd;
 
-		append_quoted(S->a, &text, proc->str);
+		append_quoted(S->a, &text, path);
 		text = arena_printf(S->a, "%s).function(", text);
 		append_quoted(S->a, &text, syms.v[i]);
 		text = arena_printf(S->a, "%s)%s", text, ret ? ".return" : "");
 		sd = new_dprobe(S, x, pp->loc, ret ? PK_URETPROBE : PK_UPROBE, text);
-		sd->dp.path = proc->str;
+		sd->dp.path = path;
 		sd->dp.symbol = syms.v[i];
 		sd->dp.uoffset = *(uint64_t *)offs.v[i];
 	}
