@@ -86,7 +86,14 @@ enum sc_var {
 	X(wait_options, SC_VAL, "_sc_int", 0)            \
 	X(epoll_op, SC_VAL, "_sc_int", 0)                \
 	X(rlimit_resource, SC_VAL, "_sc_uint", 0)        \
-	X(clockid, SC_VAL, "_sc_int", 0)
+	X(clockid, SC_VAL, "_sc_int", 0)                 \
+	X(mknod_mode, SC_VAL, "_sc_uint", 0)             \
+	X(fadvice, SC_VAL, "_sc_int", 0)                 \
+	X(rusage_who, SC_VAL, "_sc_int", 0)              \
+	X(getrandom_flags, SC_VAL, "_sc_uint", 0)        \
+	X(memfd_flags, SC_VAL, "_sc_uint", 0)            \
+	X(inotify_mask, SC_VAL, "_sc_uint", 0)           \
+	X(prctl_option, SC_VAL, "_sc_int", 0)
 
 enum syscall_kind {
 #define X(k, var, reader, flags) SK_##k,

@@ -91,7 +91,7 @@ RENAME = {
     # "name" is the syscall's name in every probe: arguments called so move
     ('*', 'name'): 'name_str', ('sethostname', 'name'): 'hostname',
     ('setdomainname', 'name'): 'domainname', ('umount2', 'name'): 'target',
-    ('acct', 'name'): 'filename', ('delete_module', 'name_user'): 'name_user',
+    ('acct', 'name'): 'filename', ('memfd_create', 'uname_ptr'): 'uname', ('delete_module', 'name_user'): 'name_user',
     ('symlink', 'old'): 'oldpath', ('symlink', 'new'): 'newpath', ('*', 'olddfd'): 'olddfd', ('*', 'newdfd'): 'newdfd',
 }
 
@@ -135,7 +135,7 @@ KIND = {
     ('eventfd2', 'flags'): 'fd_flags', ('epoll_create1', 'flags'): 'fd_flags',
     ('inotify_init1', 'flags'): 'fd_flags', ('signalfd4', 'flags'): 'fd_flags',
     ('timerfd_create', 'flags'): 'fd_flags', ('accept4', 'flags'): 'fd_flags',
-    ('memfd_create', 'flags'): 'hex', ('memfd_create', 'uname'): 'str',
+    ('memfd_create', 'flags'): 'memfd_flags', ('memfd_create', 'uname'): 'str',
     ('epoll_ctl', 'op'): 'epoll_op',
     ('sendto', 'flags'): 'msg_flags', ('recvfrom', 'flags'): 'msg_flags',
     ('sendmsg', 'flags'): 'msg_flags', ('recvmsg', 'flags'): 'msg_flags',
@@ -156,10 +156,11 @@ KIND = {
     ('statx', 'flags'): 'at_flags', ('utimensat', 'flags'): 'at_flags',
     ('faccessat2', 'flags'): 'at_flags', ('name_to_handle_at', 'flag'): 'at_flags',
     ('statx', 'mask'): 'hex', ('fchmodat', 'mode'): 'mode',
-    ('mknod', 'mode'): 'mode', ('mknodat', 'mode'): 'mode',
+    ('mknod', 'mode'): 'mknod_mode', ('mknodat', 'mode'): 'mknod_mode',
     ('umask', 'mask'): 'mode',
-    ('getrandom', 'flags'): 'hex', ('renameat2', 'flags'): 'hex',
-    ('fadvise64', 'advice'): 'int',
+    ('getrandom', 'flags'): 'getrandom_flags', ('renameat2', 'flags'): 'hex',
+    ('fadvise64', 'advice'): 'fadvice', ('getrusage', 'who'): 'rusage_who',
+    ('inotify_add_watch', 'mask'): 'inotify_mask', ('prctl', 'option'): 'prctl_option',
     ('arch_prctl', 'arg2'): 'hex',
     ('prctl', 'arg2'): 'hex', ('prctl', 'arg3'): 'hex',
     ('prctl', 'arg4'): 'hex', ('prctl', 'arg5'): 'hex',
