@@ -33,7 +33,7 @@ for i in 1 2 3; do
 	cp "$ROOT/bench/bare/empty.c" "$W/empty/"
 	echo 'obj-m := empty.o' > "$W/empty/Kbuild"
 	t0=$(ms)
-	make -s -j2 -C "$KB" M="$W/empty" CONFIG_DEBUG_INFO_BTF_MODULES= modules >/dev/null || exit 1
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -j2 -C "$KB" M="$W/empty" CONFIG_DEBUG_INFO_BTF_MODULES= modules >/dev/null || exit 1
 	f="$f $(( $(ms) - t0 ))"
 done
 # shellcheck disable=SC2086
@@ -44,7 +44,7 @@ echo "pass 4: gstap -p4 ${G} ms (runs:$g), empty module ${F} ms (runs:$f), ratio
 mkdir -p "$W/bare"
 cp "$ROOT/bench/bare/bare_kprobe.c" "$W/bare/"
 echo 'obj-m := bare_kprobe.o' > "$W/bare/Kbuild"
-make -s -C "$KB" M="$W/bare" CONFIG_DEBUG_INFO_BTF_MODULES= modules >/dev/null || exit 1
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$KB" M="$W/bare" CONFIG_DEBUG_INFO_BTF_MODULES= modules >/dev/null || exit 1
 ko=$("$BUILD/gstap" -p4 -r "$R" -m bench_kp -e 'probe kernel.function("__do_sys_getppid") { }') || exit 1
 cp "$ko" "$W/bench_kp.ko"
 ko=$("$BUILD/gstap" -p4 -r "$R" -m bench_out -DSTP_BUFFER_SIZE=1048576 \
