@@ -165,9 +165,14 @@ static struct expr *new_expr(struct parser *p, enum expr_kind k, struct loc loc)
 
 static struct expr *parse_expr(struct parser *p);
 
-/* Binary operators by precedence level, loosest first (C's order, with
- * stap's '.' between shifts and additive operators and 'in' below '&'). */
-enum { LV_LOR = 1, LV_LAND, LV_BOR, LV_BXOR, LV_BAND, LV_IN, LV_EQ, LV_REL, LV_SHIFT,
+/* Binary operators by precedence level, loosest first. stap's levels, which
+ * are C's and awk's except where stap's own -p1 shows otherwise (the
+ * language reference gives no table): all six comparisons share one
+ * left-associative level, with the regex matches =~ !~ beside them (see
+ * parse_binary); 'in' sits between '&' and the comparisons; '.' binds
+ * looser than '+' and tighter than the shifts (a . b + c is a . (b + c),
+ * a << b . c is a << (b . c)). */
+enum { LV_LOR = 1, LV_LAND, LV_BOR, LV_BXOR, LV_BAND, LV_IN, LV_CMP, LV_SHIFT,
        LV_CONCAT, LV_ADD, LV_MUL, LV_UNARY };
 
 static const struct {
@@ -178,10 +183,10 @@ static const struct {
 	{ T_OROR, OP_LOR, LV_LOR }, { T_ANDAND, OP_LAND, LV_LAND },
 	{ T_PIPE, OP_BOR, LV_BOR }, { T_CARET, OP_BXOR, LV_BXOR },
 	{ T_AMP, OP_BAND, LV_BAND },
-	{ T_EQ, OP_EQ, LV_EQ }, { T_NE, OP_NE, LV_EQ },
-	{ T_MATCH, OP_REGEX_MATCH, LV_EQ }, { T_NOMATCH, OP_REGEX_NOMATCH, LV_EQ },
-	{ T_LT, OP_LT, LV_REL }, { T_LE, OP_LE, LV_REL }, { T_GT, OP_GT, LV_REL },
-	{ T_GE, OP_GE, LV_REL }, { T_SHL, OP_SHL, LV_SHIFT }, { T_SHR, OP_SHR, LV_SHIFT },
+	{ T_EQ, OP_EQ, LV_CMP }, { T_NE, OP_NE, LV_CMP },
+	{ T_MATCH, OP_REGEX_MATCH, LV_CMP }, { T_NOMATCH, OP_REGEX_NOMATCH, LV_CMP },
+	{ T_LT, OP_LT, LV_CMP }, { T_LE, OP_LE, LV_CMP }, { T_GT, OP_GT, LV_CMP },
+	{ T_GE, OP_GE, LV_CMP }, { T_SHL, OP_SHL, LV_SHIFT }, { T_SHR, OP_SHR, LV_SHIFT },
 	{ T_DOT, OP_CONCAT, LV_CONCAT }, { T_PLUS, OP_ADD, LV_ADD },
 	{ T_MINUS, OP_SUB, LV_ADD }, { T_STAR, OP_MUL, LV_MUL },
 	{ T_SLASH, OP_DIV, LV_MUL }, { T_PERCENT, OP_MOD, LV_MUL },
@@ -572,12 +577,15 @@ static struct expr *finish_in(struct parser *p, struct expr *in)
 
 /* binary(L) -> operand (op binary(level(op) + 1))*   for ops of level >= L
  * operand -> '[' key (',' key)* ']' IN NAME   (when L <= LV_IN) | unary
- * 'in' is a postfix operator at LV_IN: expr IN NAME. After an 'in' only
- * looser operators (& ^ | && ||) may follow, as in stap's grammar. */
+ * regex  -> binary(LV_SHIFT) ('=~' | '!~') string
+ * Every level is left-associative. 'in' is a postfix operator at LV_IN:
+ * expr IN NAME. A regex match takes a string literal on its right and, like
+ * 'in', ends its level: only looser operators may follow it, and it cannot
+ * follow a comparison (a < b =~ "x" and a =~ "x" == 1 are not stap). */
 static struct expr *parse_binary(struct parser *p, int min)
 {
 	struct expr *left;
-	int cap = LV_UNARY;
+	int cap = LV_UNARY, compared = 0;
 
 	if (min <= LV_IN && peek_kind(p) == T_LBRACKET) {
 		left = new_expr(p, E_IN, peek(p)->loc);
@@ -604,6 +612,22 @@ static struct expr *parse_binary(struct parser *p, int min)
 			cap = LV_IN - 1;
 			continue;
 		}
+		if (k == T_MATCH || k == T_NOMATCH) {
+			if (compared)
+				return left;
+			b = new_expr(p, E_BINARY, next(p)->loc);
+			b->op = op;
+			b->left = left;
+			if (peek_kind(p) != T_STR)
+				error_at(p, peek(p)->loc, "expected a string literal after '%s' "
+					 "but found %s", tok_spelling[k], describe(p, peek(p)));
+			b->right = parse_string(p);
+			left = b;
+			cap = LV_CMP - 1;
+			continue;
+		}
+		if (level == LV_CMP)
+			compared = 1;
 		b = new_expr(p, E_BINARY, next(p)->loc);
 		b->op = op;
 		b->left = left;
@@ -612,7 +636,9 @@ static struct expr *parse_binary(struct parser *p, int min)
 	}
 }
 
-/* ternary -> binary(LOR) ['?' expr ':' expr] */
+/* ternary -> binary(LOR) ['?' expr ':' ternary]
+ * The middle operand is a whole expression, the last one a ternary: in
+ * a ? b : c = 1 the assignment's target is the ternary (stap's -p1). */
 static struct expr *parse_ternary(struct parser *p)
 {
 	struct expr *c = parse_binary(p, LV_LOR), *e;
@@ -630,7 +656,9 @@ static struct expr *parse_ternary(struct parser *p)
 		bail(p);
 	}
 	next(p);
-	e->right = parse_expr(p);
+	enter(p);
+	e->right = parse_ternary(p);
+	leave(p);
 	return e;
 }
 

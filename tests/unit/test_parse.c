@@ -113,7 +113,9 @@ START_TEST(hello_world)
 }
 END_TEST
 
-START_TEST(precedence_follows_c)
+/* stap's levels (its -p1 trees): C's, except that the six comparisons share
+ * one level and '.' sits between the shifts and '+'. */
+START_TEST(precedence_follows_stap)
 {
 	struct expr *e = expr_of("x = a + b * c");
 
@@ -133,9 +135,8 @@ START_TEST(precedence_follows_c)
 	e = e->right;
 	ck_assert_int_eq(e->op, OP_BAND);
 	e = e->right;
-	ck_assert_int_eq(e->op, OP_EQ);
-	e = e->right;
-	ck_assert_int_eq(e->op, OP_LT);
+	ck_assert_int_eq(e->op, OP_LT);		/* (f == g) < (h << ...) */
+	ck_assert_int_eq(e->left->op, OP_EQ);
 	e = e->right;
 	ck_assert_int_eq(e->op, OP_SHL);
 	e = e->right;
@@ -146,6 +147,26 @@ START_TEST(precedence_follows_c)
 	ck_assert_int_eq(e->op, OP_MUL);
 	ck_assert_int_eq(e->right->kind, E_UNARY);
 	ck_assert_int_eq(e->right->op, OP_NEG);
+}
+END_TEST
+
+/* =~ takes a string literal and ends the comparison level; a ternary's last
+ * operand is a ternary, so an assignment after it targets the whole. */
+START_TEST(regex_and_ternary_operands)
+{
+	struct expr *e = expr_of("x = a . b =~ \"c\" \"d\" & e");
+
+	e = e->right;
+	ck_assert_int_eq(e->op, OP_BAND);
+	ck_assert_int_eq(e->left->op, OP_REGEX_MATCH);
+	ck_assert_int_eq(e->left->left->op, OP_CONCAT);
+	ck_assert_int_eq(e->left->right->kind, E_STR);
+	ck_assert_str_eq(e->left->right->str, "cd");
+	e = expr_of("x = a ? b = 1 : c ? d : e");
+	e = e->right;
+	ck_assert_int_eq(e->kind, E_TERNARY);
+	ck_assert_int_eq(e->left->kind, E_ASSIGN);
+	ck_assert_int_eq(e->right->kind, E_TERNARY);
 }
 END_TEST
 
@@ -540,7 +561,8 @@ Suite *parse_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, hello_world);
-	tcase_add_test(tc, precedence_follows_c);
+	tcase_add_test(tc, precedence_follows_stap);
+	tcase_add_test(tc, regex_and_ternary_operands);
 	tcase_add_test(tc, left_and_right_associativity);
 	tcase_add_test(tc, compound_assignments);
 	tcase_add_test(tc, in_and_indexing);
