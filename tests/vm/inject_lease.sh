@@ -26,8 +26,11 @@ t0=$(vm_get t0 lease 2>/dev/null || true)
 grep -o 't0=[0-9.]* t1=[0-9.]*' "$OUT/out" | head -1 | {
 	read -r a b
 	a=${a#t0=} b=${b#t1=}
-	# centiseconds, /proc/uptime has two decimals
-	ms=$(( (${b%.*} * 100 + ${b#*.} - ${a%.*} * 100 - ${a#*.}) * 10 ))
+	# centiseconds, /proc/uptime has two decimals; strip leading zeros
+	# of the fractions ("08" is not octal to us)
+	af=${a#*.} bf=${b#*.}
+	af=${af#0} bf=${bf#0}
+	ms=$(( (${b%.*} * 100 + ${bf:-0} - ${a%.*} * 100 - ${af:-0}) * 10 ))
 	echo "$ms" > "$OUT/ms"
 }
 ms=$(cat "$OUT/ms" 2>/dev/null)
