@@ -9,7 +9,10 @@
 # GSTAP_VM_TIMEOUT (seconds per VM run), VM_TESTS (names to run).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-export BUILD=${BUILD:-build}
+export BUILD="${BUILD:-build}"
+# kbuild runs inside the tests: not under the jobserver of "make -j2 check"
+# (its "jobserver unavailable" warning would fail the warning checks)
+unset MAKEFLAGS MFLAGS MAKELEVEL
 passed=0 failed=0 skipped=0
 for t in ${VM_TESTS:-$(cd "$ROOT/tests/vm" && ls *.sh | grep -v -e '^run\.sh$' -e '^lib_')}; do
 	t=${t%.sh}
