@@ -282,8 +282,10 @@ static const char init_head[] =
 	"mount -t proc proc /proc\n"
 	"mount -t sysfs sysfs /sys\n"
 	"mount -t devtmpfs devtmpfs /dev 2>/dev/null\n"
+	/* no tmpfs over /tmp: the initramfs root is already writable memory,
+	 * and a mount would hide files placed under /tmp (a checkout under
+	 * /tmp places its tools at their host paths, for uprobes) */
 	"mkdir -p /tmp /root /dev/pts\n"
-	"mount -t tmpfs tmpfs /tmp\n"
 	"mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null\n"
 	"mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null\n"
 	"for p in /dev/ttyS1 /dev/ttyS2; do stty -F $p raw -echo 2>/dev/null; done\n";
