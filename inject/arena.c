@@ -84,6 +84,24 @@ void arena_free(struct arena *a)
 	a->used = 0;
 }
 
+void arena_reset(struct arena *a)
+{
+	struct arena_chunk *c = a->head, *next;
+
+	if (!c)
+		return;
+	for (next = c->next; next; ) {
+		struct arena_chunk *n = next->next;
+
+		free(next);
+		next = n;
+	}
+	memset(c->data, 0, c->used);
+	c->used = 0;
+	c->next = NULL;
+	a->used = 0;
+}
+
 void *arena_alloc(struct arena *a, size_t size)
 {
 	struct arena_chunk *c = a->head;

@@ -19,6 +19,10 @@ void arena_init(struct arena *a);
 void arena_free(struct arena *a);
 /* Zeroed, 16-byte aligned. Aborts on out of memory (see xalloc_fail_after). */
 void *arena_alloc(struct arena *a, size_t size);
+/* Empty the arena for reuse: the newest (largest) chunk stays, its used
+ * bytes zeroed again; the others are freed. For scratch arenas that would
+ * otherwise fault in fresh pages, or calloc-memset whole chunks, each time. */
+void arena_reset(struct arena *a);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)

@@ -157,6 +157,7 @@ struct tvar_access {
 
 struct sym;
 struct func;
+struct deferred_body;	/* parse.c: a library body not parsed into the tree yet */
 
 struct expr {
 	enum expr_kind kind;
@@ -258,6 +259,8 @@ struct func {
 	enum type ret_type;		/* declared (function f:long(...)) or inferred */
 	struct loc ret_type_loc;
 	struct stmt *body;		/* S_BLOCK, or NULL when embedded */
+	struct deferred_body *deferred;	/* library: body is NULL until pass 2
+					 * calls parse_materialize_func() */
 	const char *embedded;		/* %{ ... %} body */
 	int pragma_pure, pragma_guru, pragma_unprivileged, pragma_unmodified_fnargs;
 	int is_private;
@@ -293,6 +296,8 @@ struct probe {
 	int alias_epilogue;		/* += form */
 	struct ptrvec alias_names;	/* struct probe_point *: the alias's names */
 	struct stmt *epilogue_body;	/* {prologue},{epilogue} form */
+	struct deferred_body *deferred, *deferred_epilogue;	/* library alias: the
+					 * bodies wait for parse_materialize_probe() */
 	int from_library;
 	/* sema */
 	struct ptrvec locals;		/* struct sym * */

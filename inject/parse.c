@@ -27,6 +27,25 @@ struct parser {
 	int is_library;
 	int depth;			/* nesting of expressions and statements */
 	jmp_buf recover;
+	/* library files: bodies are parsed into scratch and deferred */
+	struct arena *tree;		/* the program's arena (p->a outside bodies) */
+	struct arena *scratch;		/* library_scratch, or a kept one */
+	int defer;			/* this file's bodies may be deferred */
+	int scratch_kept;		/* a body in scratch must stay (see parse_body) */
+	struct macro_table **local;	/* where the file's macro table will be */
+};
+
+/* Where library bodies are parsed to be checked and dropped: reset after
+ * each file, never freed, so every file reuses the same warm pages. */
+static struct arena library_scratch;
+
+/* A library body that pass 1 checked but did not keep. */
+struct deferred_body {
+	const struct src_file *src;
+	struct macro_table **local;	/* the file's @defines, set at its end */
+	const char *at;			/* its '{' in src->text */
+	int line;
+	const char *line_start;
 };
 
 #define MAX_DEPTH 1000	/* deeper nesting is reported, not a stack overflow */
@@ -714,6 +733,88 @@ static struct stmt *new_stmt(struct parser *p, enum stmt_kind k, struct loc loc)
 
 static struct stmt *parse_stmt(struct parser *p);
 
+static struct stmt *parse_block(struct parser *p);
+
+/* A function or probe-alias body: a block. In a library file it is parsed
+ * into the scratch arena for its errors only and *def records where it is,
+ * when parsing that span again gives the same tree: it begins and ends with
+ * tokens read straight from the file (no macro, no lookahead beyond it) and
+ * no %( %) conditional opens or closes across it. Otherwise the tree stays
+ * in scratch, and that arena is handed over to live as long as the process. */
+static struct stmt *parse_body(struct parser *p, struct deferred_body **def)
+{
+	const struct token *t = peek(p);
+	const struct src_file *src = p->f->file;
+	struct deferred_body d;
+	struct stmt *s;
+	int conds = p->pp.nconds;
+
+	if (!p->defer || t->kind != T_LBRACE || p->nla != 1 || p->pp.nframes != 1 ||
+	    p->pp.env || t->text < src->text || t->text >= src->text + src->len)
+		return parse_block(p);
+	d.src = src;
+	d.local = p->local;
+	d.at = t->text;
+	d.line = t->loc.line;
+	d.line_start = t->text - (t->loc.col - 1);
+	p->pp.cond_low = conds;
+	p->a = p->scratch;
+	s = parse_block(p);
+	p->a = p->tree;
+	if (p->nla || p->pp.nframes != 1 || p->pp.nconds != conds || p->pp.cond_low != conds) {
+		p->scratch_kept = 1;
+		return s;
+	}
+	*def = ARENA_NEW(p->a, struct deferred_body);
+	**def = d;
+	return NULL;
+}
+
+/* Parse a deferred body into prog's arena. */
+static struct stmt *materialize(struct program *prog, const struct deferred_body *d)
+{
+	struct parser parser, *p = &parser;
+	struct file_ast f = { .file = d->src, .is_library = 1 };
+	struct stmt *s;
+
+	memset(p, 0, sizeof(*p));
+	p->prog = prog;
+	p->a = prog->arena;
+	p->is_library = 1;
+	p->f = &f;
+	pp_init_at(&p->pp, prog, d->src, *d->local, d->at, d->line, d->line_start);
+	if (setjmp(p->recover))
+		return NULL;
+	s = parse_block(p);
+	return s;
+}
+
+int parse_materialize_func(struct program *prog, struct func *f)
+{
+	if (!f->deferred)
+		return 0;
+	f->body = materialize(prog, f->deferred);
+	f->deferred = NULL;
+	return f->body ? 0 : -1;
+}
+
+int parse_materialize_probe(struct program *prog, struct probe *pr)
+{
+	if (pr->deferred) {
+		pr->body = materialize(prog, pr->deferred);
+		pr->deferred = NULL;
+		if (!pr->body)
+			return -1;
+	}
+	if (pr->deferred_epilogue) {
+		pr->epilogue_body = materialize(prog, pr->deferred_epilogue);
+		pr->deferred_epilogue = NULL;
+		if (!pr->epilogue_body)
+			return -1;
+	}
+	return 0;
+}
+
 /* block -> '{' stmt* '}' */
 static struct stmt *parse_block(struct parser *p)
 {
@@ -1201,10 +1302,10 @@ static void parse_probe(struct parser *p)
 	if (peek_kind(p) != T_LBRACE)
 		error_at(p, peek(p)->loc, "expected ',' or '{' after the probe point but "
 			 "found %s", describe(p, peek(p)));
-	pr->body = parse_block(p);
+	pr->body = pr->is_alias ? parse_body(p, &pr->deferred) : parse_block(p);
 	if (pr->is_alias && peek_kind(p) == T_COMMA && peek_at(p, 1)->kind == T_LBRACE) {
 		next(p);
-		pr->epilogue_body = parse_block(p);
+		pr->epilogue_body = parse_body(p, &pr->deferred_epilogue);
 	}
 	ptrvec_push(p->a, &p->f->probes, pr);
 }
@@ -1267,7 +1368,7 @@ static void parse_function(struct parser *p, int is_private)
 		fn->pragma_unprivileged = strstr(code, "/* unprivileged */") != NULL;
 		fn->pragma_unmodified_fnargs = strstr(code, "/* unmodified-fnargs */") != NULL;
 	} else if (peek_kind(p) == T_LBRACE) {
-		fn->body = parse_block(p);
+		fn->body = parse_body(p, &fn->deferred);
 	} else {
 		error_at(p, peek(p)->loc, "expected '{' or '%%{' to begin the body of "
 			 "function '%s' but found %s", fn->name, describe(p, peek(p)));
@@ -1403,14 +1504,20 @@ struct file_ast *parse_file(struct program *prog, const struct src_file *src, in
 
 	memset(p, 0, sizeof(*p));
 	p->prog = prog;
-	p->a = prog->arena;
+	p->a = p->tree = prog->arena;
 	p->is_library = is_library;
 	p->f = ARENA_NEW(p->a, struct file_ast);
 	p->f->file = src;
 	p->f->is_library = is_library;
 	pp_init(&p->pp, prog, src, is_library);
+	p->defer = is_library && !p->pp.is_stpm;
+	if (p->defer) {
+		p->scratch = &library_scratch;
+		p->local = ARENA_NEW(p->a, struct macro_table *);
+	}
 	if (setjmp(p->recover)) {
 		/* after an error: skip what cannot start a declaration */
+		p->a = p->tree;
 		p->depth = 0;
 		if (peek_kind(p) != T_EOF && !lex_is_keyword(peek_kind(p)))
 			next(p);
@@ -1418,5 +1525,14 @@ struct file_ast *parse_file(struct program *prog, const struct src_file *src, in
 	}
 	while (peek_kind(p) != T_EOF)
 		parse_toplevel(p);
+	if (p->defer) {
+		*p->local = p->pp.local;
+		/* the rare body that could not be deferred stays where it is: the
+		 * scratch arena's chunks go on living, a fresh one replaces it */
+		if (p->scratch_kept)
+			memset(&library_scratch, 0, sizeof(library_scratch));
+		else
+			arena_reset(&library_scratch);
+	}
 	return diag.errors > errors ? NULL : p->f;
 }

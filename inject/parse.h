@@ -14,6 +14,15 @@ struct macro_table;
 struct file_ast *parse_file(struct program *prog, const struct src_file *src,
 			    int is_library);
 
+/* A library file's function and probe-alias bodies are syntax-checked in
+ * pass 1 but not kept (a scratch arena, reused file by file): only their
+ * source span and the file's macros stay. Pass 2 calls these when it pulls
+ * the function or alias in; they parse the body into prog's arena (same
+ * tree, same locations). 0, or -1 after reporting errors. No-ops when the
+ * body is already there. */
+int parse_materialize_func(struct program *prog, struct func *f);
+int parse_materialize_probe(struct program *prog, struct probe *pr);
+
 /* Print a file's tree in canonical stap syntax (gstap -p1). The output
  * re-parses to the same tree. */
 void print_file_ast(FILE *out, const struct file_ast *f);

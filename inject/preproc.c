@@ -153,6 +153,19 @@ void pp_init(struct pp *pp, struct program *prog, const struct src_file *src,
 	push_lexer(pp, src);
 }
 
+void pp_init_at(struct pp *pp, struct program *prog, const struct src_file *src,
+		struct macro_table *local, const char *at, int line, const char *line_start)
+{
+	struct lexer *lx;
+
+	pp_init(pp, prog, src, 1);
+	pp->local = local;
+	lx = &pp->frames[0].lx;
+	lx->p = at;
+	lx->line = line;
+	lx->line_start = line_start;
+}
+
 /* The next token with no expansion at all (sets pp->env). */
 static void raw_next(struct pp *pp, struct token *t)
 {
@@ -912,6 +925,9 @@ void pp_next(struct pp *pp, struct token *t)
 			if (pp->nconds && !pp->cond_in_else[pp->nconds - 1]) {
 				struct loc open = pp->conds[--pp->nconds];
 
+				if (pp->nconds < pp->cond_low)
+					pp->cond_low = pp->nconds;
+
 				if (skip_branch(pp, 0) == T_EOF)
 					diag_error(open, "unterminated '%%(' conditional");
 				continue;
@@ -920,7 +936,8 @@ void pp_next(struct pp *pp, struct token *t)
 			continue;
 		case T_PP_CLOSE:
 			if (pp->nconds) {
-				pp->nconds--;
+				if (--pp->nconds < pp->cond_low)
+					pp->cond_low = pp->nconds;
 				continue;
 			}
 			diag_error(t->loc, "'%%)' without a matching '%%('");

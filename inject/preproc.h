@@ -29,10 +29,16 @@ struct pp {
 	struct loc conds[MAX_CONDS];	/* open %( conditionals */
 	unsigned char cond_in_else[MAX_CONDS];
 	int nconds;
+	int cond_low;			/* lowest nconds since the caller reset it */
 };
 
 void pp_init(struct pp *pp, struct program *prog, const struct src_file *src,
 	     int is_library);
+/* Start again at a place a previous pp over src reached (a deferred body):
+ * at points into src->text, line and line_start describe it, local is the
+ * file's macro table as it was then. */
+void pp_init_at(struct pp *pp, struct program *prog, const struct src_file *src,
+		struct macro_table *local, const char *at, int line, const char *line_start);
 /* The next token after conditionals, macros and script arguments. */
 void pp_next(struct pp *pp, struct token *t);
 

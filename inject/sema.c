@@ -59,6 +59,7 @@
  */
 #include "sema_internal.h"
 #include "sema_builtins.h"
+#include "parse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,8 @@ static int resolve_func(struct sema *S, struct func *f)
 {
 	struct scope sc = { .func = f, .locals = &f->locals, .file = f->loc.file };
 
+	if (parse_materialize_func(S->prog, f))	/* a library body pass 1 deferred */
+		return -1;
 	if (f->embedded) {
 		if (!f->from_library && !S->opt->guru) {
 			diag_error(f->loc, "function '%s' has an embedded C body: it needs guru "

@@ -18,6 +18,7 @@
 #include "sema_internal.h"
 #include "ksyms.h"
 #include "tracepoints.h"
+#include "parse.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -577,6 +578,8 @@ static int expand_alias(struct sema *S, struct expansion *x, struct alias_name *
 		ptrvec_push(S->a, &y.pre, x->pre.v[i]);
 	for (i = 0; i < x->post.n; i++)
 		ptrvec_push(S->a, &y.post, x->post.v[i]);
+	if (parse_materialize_probe(S->prog, al))	/* a body pass 1 deferred */
+		return -1;
 	if (al->alias_epilogue) {
 		if (al->body)
 			ptrvec_push(S->a, &y.post, al->body);

@@ -79,12 +79,34 @@ START_TEST(alloc_hook_fails_on_nth_call)
 }
 END_TEST
 
+/* arena_reset keeps the newest chunk, zeroed again, and drops the rest. */
+START_TEST(reset_reuses_the_newest_chunk_zeroed)
+{
+	struct arena a;
+	unsigned char *p, *q;
+	size_t i;
+
+	arena_init(&a);
+	arena_alloc(&a, 1000);
+	p = arena_alloc(&a, 200 * 1024);	/* a second, larger chunk */
+	memset(p, 0xff, 200 * 1024);
+	arena_reset(&a);
+	ck_assert_uint_eq(a.used, 0);
+	q = arena_alloc(&a, 200 * 1024);
+	for (i = 0; i < 200 * 1024; i++)
+		ck_assert_uint_eq(q[i], 0);
+	ck_assert_ptr_eq(q, p);
+	arena_free(&a);
+}
+END_TEST
+
 Suite *arena_suite(void)
 {
 	Suite *s = suite_create("arena");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, alloc_is_zeroed_and_aligned);
+	tcase_add_test(tc, reset_reuses_the_newest_chunk_zeroed);
 	tcase_add_test(tc, large_allocation_gets_its_own_chunk);
 	tcase_add_test(tc, strings_and_printf);
 	tcase_add_test(tc, ptrvec_grows_and_keeps_order);

@@ -554,6 +554,85 @@ START_TEST(lvalues_are_checked)
 }
 END_TEST
 
+/* The text print_stmt gives s. */
+static char *stmt_text(const struct stmt *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	print_stmt(f, s, 0);
+	fclose(f);
+	return buf;
+}
+
+/* Library bodies are checked in pass 1, kept as spans and parsed again on
+ * demand into the same tree, with macros and conditionals as they were. */
+START_TEST(library_bodies_are_deferred)
+{
+	static const char text[] =
+		"@define twice(x) %( @x + @x %)\n"
+		"function f(a) {\n"
+		"  %( kernel_v >= \"2.6\" %? return @twice(a) %: return 0 %)\n"
+		"}\n"
+		"probe my.alias = begin { x = 1 }, { y = @twice(2) }\n"
+		"%( arch == \"x86_64\" %? function g() { return 1 } %)\n";
+	struct src_file *lib = src_file_from_string("lib.stp", text);
+	struct src_file *user = src_file_from_string("user.stp", text);
+	struct file_ast *l, *u;
+	struct func *lf, *uf;
+	struct probe *lp, *up;
+	char *a, *b;
+	int i;
+
+	lib->is_library = 1;
+	l = parse_file(&prog, lib, 1);
+	u = parse_file(&prog, user, 0);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_ptr_nonnull(u);
+	ck_assert_int_eq(l->funcs.n, 2);
+	for (i = 0; i < 2; i++) {
+		lf = l->funcs.v[i];
+		uf = u->funcs.v[i];
+		ck_assert_ptr_null(lf->body);
+		ck_assert_ptr_nonnull(lf->deferred);
+		ck_assert_ptr_null(uf->deferred);
+		ck_assert_int_eq(parse_materialize_func(&prog, lf), 0);
+		ck_assert_ptr_null(lf->deferred);
+		a = stmt_text(lf->body);
+		b = stmt_text(uf->body);
+		ck_assert_str_eq(a, b);
+		ck_assert_int_eq(lf->body->loc.line, uf->body->loc.line);
+		ck_assert_int_eq(lf->body->loc.col, uf->body->loc.col);
+		free(a);
+		free(b);
+	}
+	lp = l->probes.v[0];
+	up = u->probes.v[0];
+	ck_assert_ptr_null(lp->body);
+	ck_assert_int_eq(parse_materialize_probe(&prog, lp), 0);
+	a = stmt_text(lp->epilogue_body);
+	b = stmt_text(up->epilogue_body);
+	ck_assert_str_eq(a, b);
+	ck_assert_int_eq(lp->epilogue_body->loc.col, up->epilogue_body->loc.col);
+	free(a);
+	free(b);
+	ck_assert_int_eq(parse_materialize_probe(&prog, lp), 0);	/* once only */
+}
+END_TEST
+
+/* Deferring a body does not defer its errors. */
+START_TEST(library_body_errors_are_reported_in_pass_1)
+{
+	struct src_file *lib = src_file_from_string("lib.stp",
+		"function f() { return 1 + }\nfunction g() { }\n");
+
+	lib->is_library = 1;
+	ck_assert_ptr_null(parse_file(&prog, lib, 1));
+	ck_assert_ptr_nonnull(strstr(errors(), "lib.stp:1:27: error:"));
+}
+END_TEST
+
 Suite *parse_suite(void)
 {
 	Suite *s = suite_create("parse");
@@ -563,6 +642,8 @@ Suite *parse_suite(void)
 	tcase_add_test(tc, hello_world);
 	tcase_add_test(tc, precedence_follows_stap);
 	tcase_add_test(tc, regex_and_ternary_operands);
+	tcase_add_test(tc, library_bodies_are_deferred);
+	tcase_add_test(tc, library_body_errors_are_reported_in_pass_1);
 	tcase_add_test(tc, left_and_right_associativity);
 	tcase_add_test(tc, compound_assignments);
 	tcase_add_test(tc, in_and_indexing);
