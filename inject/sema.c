@@ -305,7 +305,19 @@ static void mark_reachable(struct sema *S, struct ptrvec *all_funcs)
 	}
 }
 
-static void keep_used(struct sema *S, struct ptrvec *all_funcs)
+static int in_vec(const struct ptrvec *v, const void *p)
+{
+	int i;
+
+	for (i = 0; i < v->n; i++)
+		if (v->v[i] == p)
+			return 1;
+	return 0;
+}
+
+/* was_used: the functions reachable before sema_optimize(); those that only
+ * elided code called go silently, as in stap. */
+static void keep_used(struct sema *S, struct ptrvec *all_funcs, const struct ptrvec *was_used)
 {
 	const struct program *prog = S->prog;
 	const struct file_ast *user = prog->files.v[0];
@@ -318,7 +330,7 @@ static void keep_used(struct sema *S, struct ptrvec *all_funcs)
 			f->used = 1;
 		if (f->used)
 			ptrvec_push(S->a, &S->prog->funcs, f);
-		else if (!f->from_library)
+		else if (!f->from_library && !in_vec(was_used, f))
 			diag_warning(f->loc, "eliding unused function '%s'", f->name);
 	}
 	/* the script's globals in declaration order, then the library's */
@@ -360,7 +372,7 @@ static void keep_used(struct sema *S, struct ptrvec *all_funcs)
 int sema_elaborate(struct program *prog, const struct sema_options *opt)
 {
 	struct sema S = { .prog = prog, .a = prog->arena, .opt = opt };
-	struct ptrvec all_funcs = { 0 };
+	struct ptrvec all_funcs = { 0 }, was_used = { 0 };
 	const struct file_ast *user;
 	int i, rc = 0, errors = diag.errors, fhead = 0, qhead = 0;
 
@@ -393,7 +405,14 @@ int sema_elaborate(struct program *prog, const struct sema_options *opt)
 		return -1;
 	}
 	mark_reachable(&S, &all_funcs);
-	keep_used(&S, &all_funcs);
+	for (i = 0; i < all_funcs.n; i++)
+		if (((struct func *)all_funcs.v[i])->used)
+			ptrvec_push(S.a, &was_used, all_funcs.v[i]);
+	if (!opt->unoptimized) {
+		sema_optimize(&S, &all_funcs);
+		mark_reachable(&S, &all_funcs);
+	}
+	keep_used(&S, &all_funcs, &was_used);
 	if (sema_infer_types(&S) || diag.errors > errors)
 		return -1;
 	sema_autoprint(&S);

@@ -105,6 +105,12 @@ int sema_infer_types(struct sema *S);
 /* sema.c: type every library function for --dump-functions. */
 void sema_type_library_functions(struct program *prog);
 
+/* sema_optimize.c: drop assignments to locals nobody reads, side-effect-free
+ * expression statements, constant branches and unmentioned locals in the
+ * reachable bodies (all_funcs: those with used set). The caller recomputes
+ * reachability afterwards. Not run with -u. */
+void sema_optimize(struct sema *S, struct ptrvec *all_funcs);
+
 /* sema_autoprint.c: append the end probe displaying written-only globals. */
 void sema_autoprint(struct sema *S);
 
