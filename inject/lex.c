@@ -10,7 +10,7 @@ const char *const tok_spelling[] = {
 #undef X
 };
 
-static const struct {
+static const struct keyword {
 	const char *name;
 	unsigned char len;
 	enum tok kind;
@@ -30,9 +30,29 @@ int lex_is_keyword(enum tok k)
 enum { CC_START = 1, CC_IDENT = 2, CC_SPACE = 4 };
 static unsigned char char_class[256];
 
+/* Keywords by a hash of first and last byte and length, open addressing:
+ * one comparison for almost every identifier (this runs for each one). */
+#define KEYWORD_SLOTS 64
+static unsigned char keyword_slot[KEYWORD_SLOTS];	/* keywords[] index + 1 */
+
+static unsigned keyword_hash(const char *s, size_t n)
+{
+	return ((unsigned char)s[0] * 7u + (unsigned char)s[n - 1] * 3u + (unsigned)n) %
+	       KEYWORD_SLOTS;
+}
+
 static void char_class_init(void)
 {
+	size_t i;
 	int c;
+
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+		unsigned h = keyword_hash(keywords[i].name, keywords[i].len);
+
+		while (keyword_slot[h])
+			h = (h + 1) % KEYWORD_SLOTS;
+		keyword_slot[h] = (unsigned char)(i + 1);
+	}
 
 	for (c = 0; c < 256; c++) {
 		int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -61,14 +81,16 @@ static int is_digit(int c)
 
 static enum tok keyword_kind(const char *s, size_t n)
 {
-	size_t i;
+	unsigned h;
 
-	if (n < 2 || n > 8 || !strchr("bcdefgilnprtw", s[0]))
+	if (n < 2 || n > 8)
 		return T_IDENT;
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (keywords[i].len == n && keywords[i].name[0] == s[0] &&
-		    !memcmp(keywords[i].name, s, n))
-			return keywords[i].kind;
+	for (h = keyword_hash(s, n); keyword_slot[h]; h = (h + 1) % KEYWORD_SLOTS) {
+		const struct keyword *k = &keywords[keyword_slot[h] - 1];
+
+		if (k->len == n && !memcmp(k->name, s, n))
+			return k->kind;
+	}
 	return T_IDENT;
 }
 

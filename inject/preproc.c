@@ -827,8 +827,8 @@ static int pp_expand_at(struct pp *pp, const struct token *t)
 						    t->loc);
 				return 1;
 			}
-	if (is_builtin_at(name))
-		return 0;
+	/* no need to rule out @cast and the other built-ins first: pp_define
+	 * never lets one into a table, so they are simply not found */
 	m = macro_find(pp->local, name);
 	if (!m)
 		m = macro_find(pp->prog->macros, name);

@@ -78,6 +78,9 @@ START_TEST(keywords_and_identifiers)
 	      K_CONTINUE, K_NEXT, K_TRY, K_CATCH);
 	KINDS("probes inx next_ _x a$b x1", T_IDENT, T_IDENT, T_IDENT, T_IDENT, T_IDENT,
 	      T_IDENT);
+	/* same first and last letter and length as a keyword (its hash slot) */
+	KINDS("prone glabal fraction ix nn Probe", T_IDENT, T_IDENT, T_IDENT, T_IDENT,
+	      T_IDENT, T_IDENT);
 }
 END_TEST
 
