@@ -6,7 +6,10 @@
  *     stub and puts the real one in the -dbg package);
  *   - the BTF of R (btf.h): every FUNC it describes. pahole encodes the
  *     functions that have an ftrace site, which is exactly the set kprobes
- *     attach to cheaply, so it is a sound list when no map exists.
+ *     attach to cheaply, so it is a sound list when no map exists. The
+ *     filtered, sorted list is cached per release beside the BTF extract
+ *     (<cache>/btf/ksyms-R-SIZE-MTIME-HASH.txt), so later runs read the
+ *     BTF only when they need types.
  * A module M ("ext4", '-' and '_' equal) comes from /proc/kallsyms when R
  * runs and M is loaded, else from the symbol table of /lib/modules/R/.../M.ko
  * (found through modules.dep) read with libelf, .init/.exit text excluded.

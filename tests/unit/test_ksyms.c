@@ -9,7 +9,9 @@
 #include "tracepoints.h"
 
 #include <check.h>
+#include <glob.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define FAKE "kstest-1"
@@ -210,6 +212,67 @@ START_TEST(real_kernel_functions)
 }
 END_TEST
 
+/* The BTF fallback's sorted table is cached per release next to the BTF
+ * extract, read back by the next process, and ignored when damaged. */
+static char *cache_file(const char *dir, const char *release)
+{
+	char *pattern = arena_printf(&arena, "%s/inject/btf/ksyms-%s-*.txt", dir, release);
+	glob_t g;
+	char *path = NULL;
+
+	if (glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc == 1)
+		path = arena_strdup(&arena, g.gl_pathv[0]);
+	globfree(&g);
+	return path;
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(btf_symbols_are_cached_per_release)
+{
+	char dir[] = "/tmp/kscache.XXXXXX";
+	const char *old = getenv("XDG_CACHE_HOME");
+	char *saved = old ? arena_strdup(&arena, old) : NULL, *path;
+
+	real.kernel_release = need_target_kernel(&arena, "btf_symbols_are_cached_per_release");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	setenv("XDG_CACHE_HOME", dir, 1);
+	if (strcmp(ksyms_source(&real), arena_printf(&arena, "BTF of %s", real.kernel_release)))
+		goto out;	/* a real System.map or the running kernel: no BTF table */
+	ck_assert_int_eq(ksyms_exists(&real, NULL, "vfs_read"), 1);
+	path = cache_file(dir, real.kernel_release);
+	ck_assert_msg(path != NULL, "no ksyms cache file under %s", dir);
+	/* a doctored cache is what the next process believes */
+	write_text(path, "aaa_only_in_cache\nzzz_only_in_cache\n");
+	ksyms_cache_free();
+	btf_cache_free();
+	ck_assert_int_eq(ksyms_exists(&real, NULL, "zzz_only_in_cache"), 1);
+	ck_assert_int_eq(ksyms_exists(&real, NULL, "vfs_read"), 0);
+	/* an unsorted one is ignored and rewritten from the BTF */
+	write_text(path, "zzz_only_in_cache\naaa_only_in_cache\n");
+	ksyms_cache_free();
+	btf_cache_free();
+	ck_assert_int_eq(ksyms_exists(&real, NULL, "vfs_read"), 1);
+	ck_assert_int_eq(ksyms_exists(&real, NULL, "zzz_only_in_cache"), 0);
+	ksyms_cache_free();
+	btf_cache_free();
+	ck_assert_int_eq(ksyms_exists(&real, NULL, "vfs_read"), 1);
+out:
+	if (saved)
+		setenv("XDG_CACHE_HOME", saved, 1);
+	else
+		unsetenv("XDG_CACHE_HOME");
+	ck_assert_int_eq(system(arena_printf(&arena, "rm -rf '%s'", dir)), 0);
+}
+END_TEST
+
 /* A lookup is a binary search: in BIG_N names (the real kernel has 40000-odd
  * functions) it costs at most log2(BIG_N) + 1 = 16 comparisons, where a scan
  * would cost thousands. Counted, not timed (bench/symbols.sh times it). */
@@ -258,6 +321,7 @@ Suite *ksyms_suite(void)
 	tcase_set_timeout(tc, 20);	/* a cold BTF extraction of the real kernel */
 	tcase_add_test(tc, real_kernel_functions);
 	tcase_add_test(tc, lookup_is_a_binary_search);
+	tcase_add_test(tc, btf_symbols_are_cached_per_release);
 	suite_add_tcase(s, tc);
 	return s;
 }
