@@ -574,16 +574,20 @@ static struct expr *parse_unary(struct parser *p)
 /* Level of a binary operator token (LV_IN for 'in'), 0 for none. */
 static int binop_level(enum tok k, enum op *op)
 {
+	/* binops[] by token, index + 1 (this runs after every operand) */
+	static unsigned char by_tok[T_COUNT];
 	size_t i;
 
+	if (!by_tok[binops[0].tok])
+		for (i = 0; i < sizeof(binops) / sizeof(binops[0]); i++)
+			by_tok[binops[i].tok] = (unsigned char)(i + 1);
 	if (k == K_IN)
 		return LV_IN;
-	for (i = 0; i < sizeof(binops) / sizeof(binops[0]); i++)
-		if (binops[i].tok == k) {
-			*op = binops[i].op;
-			return binops[i].level;
-		}
-	return 0;
+	if (!by_tok[k])
+		return 0;
+	i = by_tok[k] - 1u;
+	*op = binops[i].op;
+	return binops[i].level;
 }
 
 /* The array after 'in', and the E_IN node. */
