@@ -745,6 +745,17 @@ static struct stmt *parse_block(struct parser *p);
  * tokens read straight from the file (no macro, no lookahead beyond it) and
  * no %( %) conditional opens or closes across it. Otherwise the tree stays
  * in scratch, and that arena is handed over to live as long as the process. */
+/* Point the tree, the preprocessor and the file's lexer at the scratch
+ * arena (on) or back at the program's (off). Macros defined meanwhile still
+ * go to the program's arena (pp->keep). */
+static void use_scratch(struct parser *p, int on)
+{
+	struct arena *a = on ? p->scratch : p->tree;
+
+	p->a = a;
+	pp_use_arena(&p->pp, a, on ? p->tree : NULL);
+}
+
 static struct stmt *parse_body(struct parser *p, struct deferred_body **def)
 {
 	const struct token *t = peek(p);
@@ -762,9 +773,9 @@ static struct stmt *parse_body(struct parser *p, struct deferred_body **def)
 	d.line = t->loc.line;
 	d.line_start = t->text - (t->loc.col - 1);
 	p->pp.cond_low = conds;
-	p->a = p->scratch;
+	use_scratch(p, 1);
 	s = parse_block(p);
-	p->a = p->tree;
+	use_scratch(p, 0);
 	if (p->nla || p->pp.nframes != 1 || p->pp.nconds != conds || p->pp.cond_low != conds) {
 		p->scratch_kept = 1;
 		return s;
@@ -1521,7 +1532,8 @@ struct file_ast *parse_file(struct program *prog, const struct src_file *src, in
 	}
 	if (setjmp(p->recover)) {
 		/* after an error: skip what cannot start a declaration */
-		p->a = p->tree;
+		if (p->defer)
+			use_scratch(p, 0);
 		p->depth = 0;
 		if (peek_kind(p) != T_EOF && !lex_is_keyword(peek_kind(p)))
 			next(p);

@@ -648,7 +648,7 @@ static void skip_define_rest(struct pp *pp, struct token *t)
 }
 
 /* define -> '@define' NAME ['(' [PARAM (',' PARAM)*] ')'] '%(' tokens '%)' */
-static void pp_define(struct pp *pp)
+static void define_macro(struct pp *pp)
 {
 	struct macro *m = arena_alloc(pp->arena, sizeof(*m));
 	struct macro_table *table;
@@ -719,6 +719,11 @@ static void pp_define(struct pp *pp)
 		pp->local = arena_alloc(pp->arena, sizeof(struct macro_table));
 	table = pp->is_stpm ? pp->prog->macros : pp->local;
 	if ((old = macro_find(table, m->name))) {
+		/* the same @define read again: a deferred body being parsed
+		 * for pass 2 (parse_materialize_func) */
+		if (old->loc.file == m->loc.file && old->loc.line == m->loc.line &&
+		    old->loc.col == m->loc.col)
+			return;
 		if (!pp->is_stpm) {
 			diag_error(m->loc, "macro '@%s' is already defined", m->name);
 			diag_note(old->loc, "previous definition of '@%s' is here", m->name);
@@ -803,6 +808,32 @@ static int over_budget(struct pp *pp, const struct token *t)
 }
 
 /* Expand '@name' if it is a parameter or a macro; 1 when expanded. */
+void pp_use_arena(struct pp *pp, struct arena *a, struct arena *keep)
+{
+	int i;
+
+	pp->arena = a;
+	pp->keep = keep;
+	for (i = 0; i < pp->nframes; i++)
+		if (pp->frames[i].is_lexer)
+			pp->frames[i].lx.arena = a;
+}
+
+/* While a deferred body is parsed, pp->arena is scratch; a macro must
+ * outlive it, with the strings of its body's tokens: it is read into keep. */
+static void pp_define(struct pp *pp)
+{
+	struct arena *was = pp->arena, *keep = pp->keep;
+
+	if (!keep) {
+		define_macro(pp);
+		return;
+	}
+	pp_use_arena(pp, keep, NULL);
+	define_macro(pp);
+	pp_use_arena(pp, was, keep);
+}
+
 static int pp_expand_at(struct pp *pp, const struct token *t)
 {
 	const struct pp_env *env = pp->env;

@@ -14,6 +14,8 @@ struct pp_env;
 struct pp {
 	struct program *prog;
 	struct arena *arena;
+	struct arena *keep;		/* non-NULL: arena is a scratch arena for
+					 * now (parse.c); macros go here instead */
 	int is_stpm;			/* @define goes to the global table */
 	struct macro_table *local;	/* this file's @defines */
 	struct pp_frame *frames;	/* input stack, grown in the arena */
@@ -39,6 +41,9 @@ void pp_init(struct pp *pp, struct program *prog, const struct src_file *src,
  * file's macro table as it was then. */
 void pp_init_at(struct pp *pp, struct program *prog, const struct src_file *src,
 		struct macro_table *local, const char *at, int line, const char *line_start);
+/* Allocate from a (tokens, expansions, conditions) from now on; keep, when
+ * not NULL, is where macro definitions go meanwhile (a is a scratch arena). */
+void pp_use_arena(struct pp *pp, struct arena *a, struct arena *keep);
 /* The next token after conditionals, macros and script arguments. */
 void pp_next(struct pp *pp, struct token *t);
 

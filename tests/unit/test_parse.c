@@ -576,7 +576,9 @@ START_TEST(library_bodies_are_deferred)
 		"  %( kernel_v >= \"2.6\" %? return @twice(a) %: return 0 %)\n"
 		"}\n"
 		"probe my.alias = begin { x = 1 }, { y = @twice(2) }\n"
-		"%( arch == \"x86_64\" %? function g() { return 1 } %)\n";
+		"%( arch == \"x86_64\" %? function g() { return 1 } %)\n"
+		"function h() { @define greet %( \"hi\" %) return @greet }\n"
+		"function k() { return @greet . \"!\" }\n";
 	struct src_file *lib = src_file_from_string("lib.stp", text);
 	struct src_file *user = src_file_from_string("user.stp", text);
 	struct file_ast *l, *u;
@@ -590,8 +592,9 @@ START_TEST(library_bodies_are_deferred)
 	u = parse_file(&prog, user, 0);
 	ck_assert_ptr_nonnull(l);
 	ck_assert_ptr_nonnull(u);
-	ck_assert_int_eq(l->funcs.n, 2);
-	for (i = 0; i < 2; i++) {
+	ck_assert_int_eq(l->funcs.n, 4);
+	/* k first: the macro h defines must be there without h's body */
+	for (i = 3; i >= 0; i--) {
 		lf = l->funcs.v[i];
 		uf = u->funcs.v[i];
 		ck_assert_ptr_null(lf->body);
