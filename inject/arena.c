@@ -102,6 +102,26 @@ void arena_reset(struct arena *a)
 	a->used = 0;
 }
 
+void arena_adopt(struct arena *dst, struct arena *src)
+{
+	struct arena_chunk *tail = src->head;
+
+	if (!tail)
+		return;
+	while (tail->next)
+		tail = tail->next;
+	/* behind dst's current chunk, so dst keeps bumping where it was */
+	if (dst->head) {
+		tail->next = dst->head->next;
+		dst->head->next = src->head;
+	} else {
+		dst->head = src->head;
+	}
+	dst->used += src->used;
+	src->head = NULL;
+	src->used = 0;
+}
+
 void *arena_alloc(struct arena *a, size_t size)
 {
 	struct arena_chunk *c = a->head;

@@ -23,6 +23,8 @@ void *arena_alloc(struct arena *a, size_t size);
  * bytes zeroed again; the others are freed. For scratch arenas that would
  * otherwise fault in fresh pages, or calloc-memset whole chunks, each time. */
 void arena_reset(struct arena *a);
+/* Hand src's memory over to dst (freed with dst); src is left empty. */
+void arena_adopt(struct arena *dst, struct arena *src);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)

@@ -744,7 +744,7 @@ static struct stmt *parse_block(struct parser *p);
  * when parsing that span again gives the same tree: it begins and ends with
  * tokens read straight from the file (no macro, no lookahead beyond it) and
  * no %( %) conditional opens or closes across it. Otherwise the tree stays
- * in scratch, and that arena is handed over to live as long as the process. */
+ * in scratch, whose chunks the program's arena adopts at the end of the file. */
 /* Point the tree, the preprocessor and the file's lexer at the scratch
  * arena (on) or back at the program's (off). Macros defined meanwhile still
  * go to the program's arena (pp->keep). */
@@ -1543,10 +1543,10 @@ struct file_ast *parse_file(struct program *prog, const struct src_file *src, in
 		parse_toplevel(p);
 	if (p->defer) {
 		*p->local = p->pp.local;
-		/* the rare body that could not be deferred stays where it is: the
-		 * scratch arena's chunks go on living, a fresh one replaces it */
+		/* the rare body that could not be deferred stays where it is:
+		 * the program's arena takes over the scratch arena's chunks */
 		if (p->scratch_kept)
-			memset(&library_scratch, 0, sizeof(library_scratch));
+			arena_adopt(p->tree, &library_scratch);
 		else
 			arena_reset(&library_scratch);
 	}

@@ -3,7 +3,9 @@
  * Besides "no crash, no sanitizer report", it checks the printer's
  * contract: whatever parses prints to text that parses again and prints
  * the same (print(parse(print(parse(x)))) == print(parse(x))).
- * The first input byte picks library (.stpm, global macros) or script mode.
+ * The first input byte picks library (.stpm, global macros) or script mode;
+ * 'D' parses a library .stp, whose bodies pass 1 defers, materializes every
+ * one and requires exactly the tree (printed) that script mode gives.
  */
 #include "parse.h"
 
@@ -41,6 +43,20 @@ static char *parse_and_print(const char *name, const char *text, size_t len, int
 	ptrvec_push(&arena, &prog.script_args, "arg two");
 	diag_reset();
 	f = parse_file(&prog, &src, lib);
+	if (f && lib) {	/* deferred bodies (.stp library files) */
+		int i;
+
+		for (i = 0; i < f->funcs.n; i++)
+			if (parse_materialize_func(&prog, f->funcs.v[i])) {
+				fprintf(stderr, "a deferred function body does not parse again\n");
+				abort();
+			}
+		for (i = 0; i < f->probes.n; i++)
+			if (parse_materialize_probe(&prog, f->probes.v[i])) {
+				fprintf(stderr, "a deferred alias body does not parse again\n");
+				abort();
+			}
+	}
 	if (f) {
 		FILE *mem = open_memstream(&out, &outlen);
 
@@ -62,11 +78,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diag.out = devnull;
 	if (size == 0)
 		return 0;
-	lib = data[0] == 'L';
+	lib = data[0] == 'L' || data[0] == 'D';
 	text = malloc(size);
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = 0;
-	once = parse_and_print(lib ? "fuzz.stpm" : "fuzz.stp", text, size - 1, lib);
+	once = parse_and_print(data[0] == 'L' ? "fuzz.stpm" : "fuzz.stp", text, size - 1, lib);
+	if (data[0] == 'D') {
+		char *script = parse_and_print("fuzz.stp", text, size - 1, 0);
+
+		if (!once != !script || (once && strcmp(once, script))) {
+			fprintf(stderr, "library (deferred) and script parses differ:\n"
+				"--- library\n%s\n--- script\n%s\n", once ? once : "(error)",
+				script ? script : "(error)");
+			abort();
+		}
+		free(script);
+	}
 	if (once) {
 		twice = parse_and_print("printed.stp", once, strlen(once), 0);
 		if (!twice || strcmp(once, twice)) {

@@ -25,6 +25,10 @@ for f in tests/lang/parseok/*.stp tests/lang/parseko/*.stp; do
 	[ -f "$f" ] || continue
 	{ printf S; cat "$f"; } >"$out/corpus/$(basename "$f")"
 done
+for f in tests/lang/parseok/*.stp tapsets/*.stp; do
+	[ -f "$f" ] || continue
+	{ printf D; cat "$f"; } >"$out/corpus/defer-$(basename "$f")"
+done
 for f in tapsets/*.stpm; do
 	[ -f "$f" ] || continue
 	{ printf L; cat "$f"; } >"$out/corpus/lib-$(basename "$f")"

@@ -624,6 +624,31 @@ START_TEST(library_bodies_are_deferred)
 }
 END_TEST
 
+/* A body a conditional straddles cannot be parsed again on its own: it is
+ * kept, and survives the scratch arena's reuse by the next file. */
+START_TEST(library_body_across_a_conditional_is_kept)
+{
+	struct src_file *a = src_file_from_string("a.stp",
+		"function f() { %( arch == \"x86_64\" %? return 1 } %: return 2 } %)\n");
+	struct src_file *b = src_file_from_string("b.stp",
+		"function g() { x = \"overwrite the scratch arena\"; return x . x }\n");
+	struct file_ast *fa;
+	struct func *f;
+	char *text;
+
+	a->is_library = b->is_library = 1;
+	fa = parse_file(&prog, a, 1);
+	ck_assert_ptr_nonnull(fa);
+	f = fa->funcs.v[0];
+	ck_assert_ptr_null(f->deferred);
+	ck_assert_ptr_nonnull(f->body);
+	ck_assert_ptr_nonnull(parse_file(&prog, b, 1));
+	text = stmt_text(f->body);
+	ck_assert_str_eq(text, "{\n\treturn 1;\n}\n");
+	free(text);
+}
+END_TEST
+
 /* Deferring a body does not defer its errors. */
 START_TEST(library_body_errors_are_reported_in_pass_1)
 {
@@ -647,6 +672,7 @@ Suite *parse_suite(void)
 	tcase_add_test(tc, regex_and_ternary_operands);
 	tcase_add_test(tc, library_bodies_are_deferred);
 	tcase_add_test(tc, library_body_errors_are_reported_in_pass_1);
+	tcase_add_test(tc, library_body_across_a_conditional_is_kept);
 	tcase_add_test(tc, left_and_right_associativity);
 	tcase_add_test(tc, compound_assignments);
 	tcase_add_test(tc, in_and_indexing);
