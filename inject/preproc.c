@@ -600,20 +600,20 @@ static int is_builtin_at(const char *name)
 	return 0;
 }
 
-/* Token lists (macro bodies, arguments) are gathered in one reused scratch
- * buffer and then copied at their exact size. */
+/* Token lists (macro bodies, arguments) are gathered in one reused buffer
+ * and then copied at their exact size. The buffer serves every preprocessor
+ * of the process (they run one at a time): it grows to the longest list
+ * once, not again in the arena for each of the library's files. */
+static struct token *gather;
+static int gather_cap;
+
 static void scratch_push(struct pp *pp, const struct token *t)
 {
-	if (pp->nscratch == pp->scratch_cap) {
-		int cap = pp->scratch_cap ? pp->scratch_cap * 2 : 32;
-		struct token *nb = arena_alloc(pp->arena, sizeof(*nb) * (size_t)cap);
-
-		if (pp->nscratch)
-			memcpy(nb, pp->scratch, sizeof(*nb) * (size_t)pp->nscratch);
-		pp->scratch = nb;
-		pp->scratch_cap = cap;
+	if (pp->nscratch == gather_cap) {
+		gather_cap = gather_cap ? gather_cap * 2 : 256;
+		gather = xrealloc(gather, sizeof(*gather) * (size_t)gather_cap);
 	}
-	pp->scratch[pp->nscratch++] = *t;
+	gather[pp->nscratch++] = *t;
 }
 
 static struct token *scratch_take(struct pp *pp, int *n)
@@ -623,7 +623,7 @@ static struct token *scratch_take(struct pp *pp, int *n)
 	*n = pp->nscratch;
 	if (*n) {
 		copy = arena_alloc(pp->arena, sizeof(*copy) * (size_t)*n);
-		memcpy(copy, pp->scratch, sizeof(*copy) * (size_t)*n);
+		memcpy(copy, gather, sizeof(*copy) * (size_t)*n);
 	}
 	pp->nscratch = 0;
 	return copy;

@@ -24,8 +24,7 @@ struct pp {
 	int cond_depth;			/* ( nesting in a %( condition */
 	int cond_bail;			/* too deep: unwind without reading */
 	int expansion_reported;
-	struct token *scratch;		/* token lists being gathered */
-	int nscratch, scratch_cap;
+	int nscratch;			/* tokens gathered (preproc.c's buffer) */
 	const struct pp_env *env;	/* of the last raw token */
 #define MAX_CONDS 64
 	struct loc conds[MAX_CONDS];	/* open %( conditionals */
