@@ -5,57 +5,31 @@
 #include "gen_internal.h"
 #include "parse.h"
 #include "sema.h"
+#include "compiler_fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct arena arena;
-static struct program prog;
-static struct target_info target;
-static char *errbuf, *outbuf;
-static size_t errlen, outlen;
-static FILE *errf;
-
-static const char *no_config(void *ctx, const char *name)
-{
-	(void)ctx, (void)name;
-	return NULL;
-}
+static char *outbuf;
+static size_t outlen;
 
 static void setup(void)
 {
-	arena_init(&arena);
-	memset(&prog, 0, sizeof(prog));
-	memset(&target, 0, sizeof(target));
-	target.kernel_release = "6.1.0-56-amd64";
-	target.arch = "x86_64";
-	target.runtime = "kernel";
-	target.privilege = "stapdev";
-	target.systemtap_version = "4.8";
-	target.config = no_config;
-	prog.arena = &arena;
-	prog.target = &target;
-	diag_reset();
-	errf = open_memstream(&errbuf, &errlen);
-	diag.out = errf;
+	fixture_setup("6.1.0-56-amd64", NULL);
 	outbuf = NULL;
 }
 
 static void teardown(void)
 {
-	fclose(errf);
-	diag.out = NULL;
-	free(errbuf);
 	free(outbuf);
-	errbuf = outbuf = NULL;
-	arena_free(&arena);
+	outbuf = NULL;
+	fixture_teardown();
 }
 
 static const char *errors(void)
 {
-	fflush(errf);
-	return errbuf ? errbuf : "";
+	return fixture_errors();
 }
 
 /* Parse, elaborate and translate script; the C text, or NULL when pass 3

@@ -1,17 +1,11 @@
 /* test_parse.c - the parser and preprocessor: tree shapes, conditionals
  * evaluated for a target, macros, script arguments, error recovery. */
 #include "parse.h"
+#include "compiler_fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-
-static struct arena arena;
-static struct program prog;
-static struct target_info target;
-static char *errbuf;
-static size_t errlen;
-static FILE *errf;
 
 static const char *fake_config(void *ctx, const char *name)
 {
@@ -27,35 +21,17 @@ static const char *fake_config(void *ctx, const char *name)
 
 static void setup(void)
 {
-	arena_init(&arena);
-	memset(&prog, 0, sizeof(prog));
-	memset(&target, 0, sizeof(target));
-	target.kernel_release = "6.1.0-56-amd64";
-	target.arch = "x86_64";
-	target.runtime = "kernel";
-	target.privilege = "stapdev";
-	target.systemtap_version = "4.8";
-	target.config = fake_config;
-	prog.arena = &arena;
-	prog.target = &target;
-	diag_reset();
-	errf = open_memstream(&errbuf, &errlen);
-	diag.out = errf;
+	fixture_setup("6.1.0-56-amd64", fake_config);
 }
 
 static void teardown(void)
 {
-	fclose(errf);
-	diag.out = NULL;
-	free(errbuf);
-	errbuf = NULL;
-	arena_free(&arena);
+	fixture_teardown();
 }
 
 static const char *errors(void)
 {
-	fflush(errf);
-	return errbuf ? errbuf : "";
+	return fixture_errors();
 }
 
 static struct file_ast *parse_named(const char *name, const char *text, int lib)

@@ -4,57 +4,27 @@
 #include "sema.h"
 #include "sema_builtins.h"
 #include "sema_internal.h"
+#include "compiler_fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct arena arena;
-static struct program prog;
-static struct target_info target;
-static char *errbuf;
-static size_t errlen;
-static FILE *errf;
-
-static const char *no_config(void *ctx, const char *name)
-{
-	(void)ctx, (void)name;
-	return NULL;
-}
-
 static void setup(void)
 {
-	arena_init(&arena);
-	memset(&prog, 0, sizeof(prog));
-	memset(&target, 0, sizeof(target));
 	/* no kernel of this name: literal function names are taken on the
 	 * user's word, so no test depends on the installed kernel */
-	target.kernel_release = "sematest-1";
-	target.arch = "x86_64";
-	target.runtime = "kernel";
-	target.privilege = "stapdev";
-	target.systemtap_version = "4.8";
-	target.config = no_config;
-	prog.arena = &arena;
-	prog.target = &target;
-	diag_reset();
-	errf = open_memstream(&errbuf, &errlen);
-	diag.out = errf;
+	fixture_setup("sematest-1", NULL);
 }
 
 static void teardown(void)
 {
-	fclose(errf);
-	diag.out = NULL;
-	free(errbuf);
-	errbuf = NULL;
-	arena_free(&arena);
+	fixture_teardown();
 }
 
 static const char *errors(void)
 {
-	fflush(errf);
-	return errbuf ? errbuf : "";
+	return fixture_errors();
 }
 
 /* Parse a library file (optional) and the script, then elaborate. */

@@ -2,57 +2,30 @@
  * effects and purity, dropped locals and functions, constant branches, -u. */
 #include "parse.h"
 #include "sema.h"
+#include "compiler_fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct arena arena;
-static struct program prog;
-static struct target_info target;
-static char *errbuf, *outbuf;
-static size_t errlen, outlen;
-static FILE *errf;
-
-static const char *no_config(void *ctx, const char *name)
-{
-	(void)ctx, (void)name;
-	return NULL;
-}
+static char *outbuf;
+static size_t outlen;
 
 static void setup(void)
 {
-	arena_init(&arena);
-	memset(&prog, 0, sizeof(prog));
-	memset(&target, 0, sizeof(target));
-	target.kernel_release = "sematest-1";
-	target.arch = "x86_64";
-	target.runtime = "kernel";
-	target.privilege = "stapdev";
-	target.systemtap_version = "4.8";
-	target.config = no_config;
-	prog.arena = &arena;
-	prog.target = &target;
-	diag_reset();
-	errf = open_memstream(&errbuf, &errlen);
-	diag.out = errf;
+	fixture_setup("sematest-1", NULL);
 }
 
 static void teardown(void)
 {
-	fclose(errf);
-	diag.out = NULL;
-	free(errbuf);
-	errbuf = NULL;
 	free(outbuf);
 	outbuf = NULL;
-	arena_free(&arena);
+	fixture_teardown();
 }
 
 static const char *errors(void)
 {
-	fflush(errf);
-	return errbuf ? errbuf : "";
+	return fixture_errors();
 }
 
 /* Elaborate script (with an optional library file) and return the -p2
