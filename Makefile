@@ -48,6 +48,15 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# session.c compiles the install location in: rebuild it when PREFIX changes,
+# so "make install PREFIX=X" after a plain "make" installs a gstap that finds
+# its tapsets and runtime under X.
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+$(BUILD)/obj/inject/session.o: $(BUILD)/datadir.stamp
+FORCE:
+
 $(BUILD)/libinject.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
@@ -124,6 +133,6 @@ uninstall:
 clean:
 	rm -rf $(BUILD) build-*
 
-.PHONY: all check check-unit check-lang check-vm bench fuzz install uninstall clean
+.PHONY: FORCE all check check-unit check-lang check-vm bench fuzz install uninstall clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
