@@ -2,6 +2,7 @@
  * from /boot/vmlinuz-R (xz-decompressed with liblzma, .BTF read with
  * libelf); see btf.h. */
 #include "btf.h"
+#include "cache.h"
 #include "ksyms.h"
 #include "tracepoints.h"
 
@@ -90,20 +91,6 @@ static int is_running_release(const char *release)
 	struct utsname u;
 
 	return uname(&u) == 0 && !strcmp(u.release, release);
-}
-
-const char *btf_cache_dir(struct arena *a)
-{
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char *dir;
-
-	if (xdg && *xdg)
-		dir = arena_printf(a, "%s/inject", xdg);
-	else if (home && *home)
-		dir = arena_printf(a, "%s/.cache/inject", home);
-	else
-		return NULL;
-	return dir;
 }
 
 /* mkdir -p for the cache path (parents of a file path). */
@@ -348,7 +335,7 @@ static void cache_write(const char *path, const void *data, size_t len)
  * vmlinux ELF), from the cache or extracted now. */
 static void *image_btf(const char *release, const char *image, size_t *len, const char **why)
 {
-	const char *dir = btf_cache_dir(&btf_arena);
+	const char *dir = cache_location(&btf_arena);
 	char *cache = NULL;
 	struct stat st;
 	unsigned char *raw, *elf, *magic;
@@ -479,7 +466,7 @@ static struct btf *ko_btf(const char *path, const struct btf *base)
 
 	if (n <= 3 || strcmp(path + n - 3, ".xz"))
 		return btf__parse_elf_split(path, (struct btf *)base);
-	dir = btf_cache_dir(&btf_arena);
+	dir = cache_location(&btf_arena);
 	if (!dir || stat(path, &st))
 		return NULL;
 	cache = arena_printf(&btf_arena, "%s/btf/module-%s-%lld-%lld.btf", dir,

@@ -35,9 +35,6 @@ const struct btf *btf_load_image(const char *release, const char *image, const c
 const struct btf *btf_module(const struct target_info *t, const char *module,
 			     const char **why);
 
-/* The cache directory ($XDG_CACHE_HOME/inject or ~/.cache/inject), created
- * on demand; NULL when neither variable leads anywhere. */
-const char *btf_cache_dir(struct arena *a);
 
 /* Decompress the first xz stream at in (trailing bytes ignored) into a
  * heap buffer the caller frees; NULL when it is not valid xz. */

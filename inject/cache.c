@@ -129,18 +129,22 @@ static int mkdir_p(char *path)
 	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-const char *cache_dir(struct arena *a)
+const char *cache_location(struct arena *a)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char *dir;
 
 	if (xdg && *xdg)
-		dir = arena_printf(a, "%s/inject", xdg);
-	else if (home && *home)
-		dir = arena_printf(a, "%s/.cache/inject", home);
-	else
-		return NULL;
-	return mkdir_p(dir) ? NULL : dir;
+		return arena_printf(a, "%s/inject", xdg);
+	if (home && *home)
+		return arena_printf(a, "%s/.cache/inject", home);
+	return NULL;
+}
+
+const char *cache_dir(struct arena *a)
+{
+	char *dir = (char *)cache_location(a);
+
+	return !dir || mkdir_p(dir) ? NULL : dir;
 }
 
 /* The compiler kbuild runs: CONFIG_CC_VERSION_TEXT's binary, by its stat. */

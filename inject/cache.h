@@ -26,7 +26,11 @@ void cache_hash_str(struct cache_hash *h, const char *s);	/* with its NUL */
 void cache_hash_path(struct cache_hash *h, const char *path);
 void cache_hash_hex(const struct cache_hash *h, char out[33]);
 
-/* The cache directory (made if missing), or NULL when it cannot be used. */
+/* Where the cache lives ($XDG_CACHE_HOME/inject, else ~/.cache/inject), or
+ * NULL when neither variable is set. Every cache of the project (modules,
+ * BTF extracts, symbol tables, feature probes) is under it. */
+const char *cache_location(struct arena *a);
+/* The same directory, made if missing; NULL when it cannot be used. */
 const char *cache_dir(struct arena *a);
 
 /* Compute s->cache_key and, without -m, s->module_name ("stap_<hash>").

@@ -1,6 +1,7 @@
 /* ksyms.c - kernel and module function symbols; see ksyms.h for the
  * sources and what is skipped. */
 #include "ksyms.h"
+#include "cache.h"
 #include "btf.h"
 
 #include <errno.h>
@@ -437,7 +438,7 @@ static unsigned long fnv(unsigned long h, const char *s)
 
 static const char *btf_names_cache(const struct target_info *t)
 {
-	const char *dir = btf_cache_dir(&ks_arena);
+	const char *dir = cache_location(&ks_arena);
 	unsigned long h = fnv(1469598103934665603ul, KSYMS_CACHE_VERSION);
 	struct stat st;
 	size_t i;

@@ -2,6 +2,7 @@
  * with an xz payload, made by the test), the cache, type queries and the
  * -L spelling of types. */
 #include "btf.h"
+#include "cache.h"
 
 #include <check.h>
 #include <fcntl.h>
@@ -358,12 +359,12 @@ START_TEST(cache_dir_follows_xdg_then_home)
 	const char *home = getenv("HOME");
 	char *saved = home ? arena_strdup(&arena, home) : NULL;
 
-	ck_assert_str_eq(btf_cache_dir(&arena), arena_printf(&arena, "%s/inject", tmpdir));
+	ck_assert_str_eq(cache_location(&arena), arena_printf(&arena, "%s/inject", tmpdir));
 	unsetenv("XDG_CACHE_HOME");
 	setenv("HOME", "/home/someone", 1);
-	ck_assert_str_eq(btf_cache_dir(&arena), "/home/someone/.cache/inject");
+	ck_assert_str_eq(cache_location(&arena), "/home/someone/.cache/inject");
 	unsetenv("HOME");
-	ck_assert_ptr_null(btf_cache_dir(&arena));
+	ck_assert_ptr_null(cache_location(&arena));
 	if (saved)
 		setenv("HOME", saved, 1);
 }
