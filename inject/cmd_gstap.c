@@ -38,6 +38,8 @@ static void usage(FILE *out)
 	      "  --disable-cache  do not use or fill the cache\n"
 	      "  --dump-probe-types  list the probe point kinds\n"
 	      "  --dump-functions    list the library functions\n"
+	      "  --vm-release[=rt|standard]  print the release --vm boots (or the\n"
+	      "                 newest of that flavour) and exit; 1 if there is none\n"
 	      "  --diagnostics=json  one JSON object per diagnostic\n"
 	      "  -V, --version  print the version\n"
 	      "  -h, --help     this text\n"
@@ -55,6 +57,7 @@ enum {
 	OPT_DUMP_FUNCTIONS,
 	OPT_DIAGNOSTICS,
 	OPT_ALLOW_ROOT_DEVICE,
+	OPT_VM_RELEASE,
 };
 
 static const struct option long_options[] = {
@@ -67,8 +70,23 @@ static const struct option long_options[] = {
 	{ "dump-functions", no_argument, NULL, OPT_DUMP_FUNCTIONS },
 	{ "diagnostics", required_argument, NULL, OPT_DIAGNOSTICS },
 	{ "allow-root-device", no_argument, NULL, OPT_ALLOW_ROOT_DEVICE },
+	{ "vm-release", optional_argument, NULL, OPT_VM_RELEASE },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --vm-release[=FLAVOUR]: the one rule (target_vm_releases) for the test
+ * scripts, which need the release gstap --vm will use, or the RT one. */
+static int print_vm_release(struct arena *a, const char *flavour)
+{
+	const char **r = target_vm_releases(a);
+
+	for (; *r; r++)
+		if (!flavour || target_release_is_rt(*r) == !strcmp(flavour, "rt")) {
+			printf("%s\n", *r);
+			return 0;
+		}
+	return 1;
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -177,6 +195,11 @@ int main(int argc, char **argv)
 		case OPT_ALLOW_ROOT_DEVICE:
 			s.vm_allow_root_device = 1;
 			break;
+		case OPT_VM_RELEASE:
+			if (optarg && strcmp(optarg, "rt") && strcmp(optarg, "standard"))
+				return usage_error("unknown kernel flavour '%s' (rt or standard)",
+						   optarg);
+			return print_vm_release(&s.arena, optarg);
 		default:
 			fprintf(stderr, "Try 'gstap --help' for more information.\n");
 			return 2;

@@ -68,9 +68,16 @@ int tapset_parse_library(struct session *s);
 
 /* Fill s->target for s->kernel_release (target.c). Returns 0 or -1. */
 int target_init(struct session *s);
-/* The release --vm uses: the newest R with /boot/vmlinuz-R and
- * /lib/modules/R/build. NULL when there is none. */
+/* The releases the VM can boot and gstap can build for (/boot/vmlinuz-R
+ * and /lib/modules/R/build), in target_vm_release_order(); NULL-terminated. */
+const char **target_vm_releases(struct arena *a);
+/* The release --vm uses: the first of target_vm_releases(), NULL if none. */
 const char *target_default_vm_release(struct arena *a);
+/* < 0 when release a is preferred to b: the standard flavour before
+ * PREEMPT_RT, then the newest. */
+int target_vm_release_order(const char *a, const char *b);
+/* Whether a release names a PREEMPT_RT build ("6.1.0-56-rt-amd64"). */
+int target_release_is_rt(const char *release);
 
 /* The passes after 2, each in its own file. Return 0 or -1 (diagnosed). */
 int pass3_translate(struct session *s);	/* translate.c: gen + cache lookup */

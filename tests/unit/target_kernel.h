@@ -1,7 +1,7 @@
 /* target_kernel.h - the installed kernel that unit tests read (its symbols,
  * modules and trace headers), found at run time as gstap --vm finds it:
- * target_default_vm_release(), the newest R with /boot/vmlinuz-R and
- * /lib/modules/R/build. Debian moves linux-image-amd64 to a new ABI without
+ * target_default_vm_release(), the newest standard (else RT) R with
+ * /boot/vmlinuz-R and /lib/modules/R/build. Debian moves linux-image-amd64 to a new ABI without
  * notice, so no test names a release. CI installs the kernel (.ci/packages):
  * a test that needs it fails where it is absent, saying what to install,
  * rather than passing without having run. */
