@@ -27,10 +27,8 @@ fail=0
 ok() { pass=$((pass + 1)); }
 
 # The release gstap targets with these $opts, as target_init() picks it: -r R;
-# with --vm the newest R with /boot/vmlinuz-R and /lib/modules/R/build
-# (target_default_vm_release); else the running kernel.
-vm_release=$(for k in $(ls /boot 2>/dev/null | sed -n 's/^vmlinuz-//p'); do
-	[ -d "/lib/modules/$k/build" ] && echo "$k"; done | sort -V | tail -n 1)
+# with --vm target_default_vm_release (gstap --vm-release); else the running kernel.
+vm_release=$("$GSTAP" --vm-release 2>/dev/null)
 target_release() {
 	# shellcheck disable=SC2086
 	set -- $opts

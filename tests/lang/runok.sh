@@ -47,9 +47,7 @@ for b in "$GSTAP" "$VMRUN" "$GURU_RUN"; do
 done
 case $GSTAP in /*) ;; *) GSTAP=$top/$GSTAP ;; esac
 if [ -z "$RUNOK_RELEASE" ]; then
-	RUNOK_RELEASE=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' |
-		while read -r r; do [ -d "/lib/modules/$r/build" ] && echo "$r"; done |
-		sort -V | tail -n 1)
+	RUNOK_RELEASE=$("$GSTAP" --vm-release 2>/dev/null)
 fi
 if [ -z "$RUNOK_RELEASE" ]; then
 	echo "runok.sh: skipped: no kernel with a build tree for the VM" >&2

@@ -18,8 +18,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 DIR=$ROOT/tests/vm/syscalls
-KVER=${GSTAP_VM_RELEASE:-$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' |
-	while read -r r; do [ -d "/lib/modules/$r/build" ] && echo "$r"; done | sort -V | tail -1)}
+KVER=${GSTAP_VM_RELEASE:-$("$BUILD/gstap" --vm-release 2>/dev/null)}
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ -n "$KVER" ] || skip "no kernel with a build tree for the VM"
