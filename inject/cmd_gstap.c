@@ -29,7 +29,8 @@ static void usage(FILE *out)
 	      "  -I DIR         add DIR to the tapset library path\n"
 	      "  -o FILE        send the script's output to FILE\n"
 	      "  -x PID         target() returns PID\n"
-	      "  -c CMD         run CMD; target() is its pid; end when it exits\n"
+	      "  -c CMD         run CMD once the probes are armed; target() is its\n"
+	      "                 pid; the script ends when CMD exits\n"
 	      "  -l PATTERN     list the probe points matching PATTERN\n"
 	      "  -L PATTERN     list them with their context variables\n"
 	      "  -w             suppress warnings\n"
@@ -205,6 +206,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (s.target_pid && s.target_cmd)
+		return usage_error("%s", "you can't specify -c and -x options together");
 	if (!s.script_text && !s.list_pattern && !s.dump_probe_types && !s.dump_functions) {
 		if (optind >= argc)
 			return usage_error("%s", "no script given (a file, or -e SCRIPT)");

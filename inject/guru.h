@@ -2,11 +2,30 @@
  *
  *   guru_load.c    load, unload and explain errors
  *   guru_stream.c  the module's transport: frames to stdout/stderr, ctl
+ *   guru_target.c  -c CMD: the command whose pid is target()
  */
 #ifndef INJECT_GURU_H
 #define INJECT_GURU_H
 
 #include <stddef.h>
+#include <sys/types.h>
+
+/* guru-run -c CMD: forked before the load, held until the probes are armed. */
+struct guru_target {
+	pid_t pid;
+	int hold;		/* write end of the pipe the child waits on; -1 */
+	int exited, status;	/* reaped, and its wait status */
+};
+
+/* Fork the command, held. 0, or -1 after a message. */
+int guru_target_spawn(struct guru_target *t, const char *cmd);
+/* Let it exec (the module has started). */
+void guru_target_release(struct guru_target *t);
+/* Has it exited (reaped now or before)? */
+int guru_target_exited(struct guru_target *t);
+/* The script is over: a command never released exits without running;
+ * one still running is sent SIGTERM (SIGKILL after 2 s) and reaped. */
+void guru_target_finish(struct guru_target *t);
 
 /* Load the module file; its name (from the file name) goes to name_out.
  * Returns 0, or -1 after printing a one-line explanation. */
@@ -19,9 +38,10 @@ int guru_is_ours(const char *name);
 int guru_remove_leftovers(const char *pattern, int verbose);
 
 /* Run the loaded module's script to its end: send start (if asked), copy output,
- * renew the lease, turn SIGINT/SIGTERM/SIGHUP into a stop request.
+ * renew the lease, turn SIGINT/SIGTERM/SIGHUP into a stop request. With a
+ * target (-c), release it once started and request the stop when it exits.
  * Returns the script's exit status (0, or 1 after run-time errors). */
-int guru_stream(const char *name, int start, int verbose);
+int guru_stream(const char *name, int start, struct guru_target *target, int verbose);
 /* SIGINT, SIGTERM, SIGHUP become a stop request (installed before the
  * load, so that a signal during it still unloads cleanly). */
 void guru_install_signals(void);

@@ -198,7 +198,7 @@ static int remove_one(const char *name, int verbose)
 	if (guru_is_ours(name)) {
 		/* a leftover still running: let it end its script first */
 		if (guru_ctl(name, "stop") == 0 || errno != ENOENT)
-			(void)guru_stream(name, 0, verbose);
+			(void)guru_stream(name, 0, NULL, verbose);
 	}
 	if (verbose)
 		fprintf(stderr, "guru-run: removing module '%s'\n", name);

@@ -30,6 +30,12 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
+/* SIGCHLD only interrupts poll(): the -c command's exit is seen at once */
+static void on_child(int sig)
+{
+	(void)sig;
+}
+
 int guru_ctl(const char *name, const char *cmd)
 {
 	char path[300];
@@ -108,10 +114,12 @@ void guru_install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_child;
+	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
-int guru_stream(const char *name, int start, int verbose)
+int guru_stream(const char *name, int start, struct guru_target *target, int verbose)
 {
 	char path[300], *buf;
 	size_t have = 0;
@@ -135,6 +143,8 @@ int guru_stream(const char *name, int start, int verbose)
 		goto out;
 	}
 	guru_ctl(name, "lease");
+	if (target)
+		guru_target_release(target);
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int r;
@@ -144,6 +154,12 @@ int guru_stream(const char *name, int start, int verbose)
 			if (verbose)
 				fprintf(stderr, "guru-run: signal %d: stopping the script\n",
 					(int)stop_signal);
+			guru_ctl(name, "stop");
+			stopping = 1;
+		}
+		if (target && !stopping && guru_target_exited(target)) {
+			if (verbose)
+				fprintf(stderr, "guru-run: the command exited: stopping the script\n");
 			guru_ctl(name, "stop");
 			stopping = 1;
 		}

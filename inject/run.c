@@ -5,6 +5,13 @@
  * static test tools in the guest (/bin/guru-run, /root/MODULE.ko,
  * /tools/...), runs guru-run there and checks afterwards that no module of
  * ours is left loaded.
+ *
+ * -x PID and -c CMD go to guru-run, which sets target() and, with -c,
+ * runs CMD (in the guest with --vm) once the probes are armed and ends
+ * the script when CMD exits. CMD's output is not the script's: with -o
+ * FILE, guru-run writes the script's output to FILE and CMD keeps our
+ * stdout (in the VM, the script's output follows CMD's on the guest's
+ * stdout after a marker line, and is split off into FILE here).
  */
 #include "kbuild.h"
 #include "session.h"
@@ -42,10 +49,45 @@ static const char *beside_self(struct arena *a, const char *name)
 			    name);
 }
 
+#define OUTPUT_MARK "@@GSTAP-SCRIPT-OUTPUT@@"
+
+/* guru-run's options for -x / -c (argv form, NULL-terminated). */
+static void target_args(struct session *s, const char **argv, int *n)
+{
+	if (s->target_pid) {
+		argv[(*n)++] = "-x";
+		argv[(*n)++] = arena_printf(&s->arena, "%ld", s->target_pid);
+	} else if (s->target_cmd) {
+		argv[(*n)++] = "-c";
+		argv[(*n)++] = s->target_cmd;
+	}
+}
+
+/* A word for sh: single-quoted. */
+static const char *sh_quote(struct arena *a, const char *w)
+{
+	char *q = arena_strdup(a, "'");
+
+	for (; *w; w++)
+		q = *w == '\'' ? arena_printf(a, "%s'\\''", q) : arena_printf(a, "%s%c", q, *w);
+	return arena_printf(a, "%s'", q);
+}
+
 static int run_here(struct session *s, const char *guru_run, int out_fd)
 {
+	const char *argv[8];
 	pid_t pid;
-	int st;
+	int st, n = 0;
+
+	argv[n++] = "guru-run";
+	if (s->output_file) {
+		argv[n++] = "-o";
+		argv[n++] = s->output_file;
+	}
+	target_args(s, argv, &n);
+	argv[n++] = s->ko_path;
+	argv[n] = NULL;
+	(void)out_fd;	/* checked by the caller; guru-run opens it itself */
 
 	fflush(NULL);
 	pid = fork();
@@ -54,9 +96,7 @@ static int run_here(struct session *s, const char *guru_run, int out_fd)
 		return -1;
 	}
 	if (pid == 0) {
-		if (out_fd != 1)
-			dup2(out_fd, 1);
-		execl(guru_run, "guru-run", s->ko_path, (char *)NULL);
+		execv(guru_run, (char *const *)argv);
 		fprintf(stderr, "gstap: cannot run '%s': %s\n", guru_run, strerror(errno));
 		_exit(1);
 	}
@@ -72,6 +112,29 @@ static int run_here(struct session *s, const char *guru_run, int out_fd)
 	return 0;
 }
 
+/* -o with -c in the VM: the guest's stdout (in fd) is CMD's output, the
+ * marker, then the script's. CMD's goes to our stdout, the script's to out. */
+static int split_output(int in, int out)
+{
+	FILE *f = fdopen(dup(in), "r");
+	char line[4096];
+	int after = 0, rc = 0;
+
+	if (!f)
+		return -1;
+	rewind(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (!after && !strcmp(line, OUTPUT_MARK "\n")) {
+			after = 1;
+			continue;
+		}
+		if (after ? write(out, line, strlen(line)) < 0 : fputs(line, stdout) < 0)
+			rc = -1;
+	}
+	fclose(f);
+	return rc;
+}
+
 static int run_in_vm(struct session *s, const char *guru_run, int out_fd)
 {
 	struct arena *a = &s->arena;
@@ -80,7 +143,8 @@ static int run_in_vm(struct session *s, const char *guru_run, int out_fd)
 	const char *tools = beside_self(a, "tools");
 	DIR *d;
 	struct dirent *de;
-	int n = 0, status = 0;
+	const char *targs[4], *opts = "", *out_tmp = NULL;
+	int n = 0, status = 0, nt = 0, split = s->output_file && s->target_cmd;
 
 	vm_options_init(&o);
 	files[n++] = (struct vm_file){ guru_run, "/bin/guru-run" };
@@ -102,18 +166,44 @@ static int run_in_vm(struct session *s, const char *guru_run, int out_fd)
 	o.nfiles = n;
 	o.verbose = s->verbose > 1 ? s->verbose - 1 : 0;
 	o.out_fd = out_fd;
+	target_args(s, targs, &nt);
+	for (int i = 0; i < nt; i++)
+		opts = arena_printf(a, "%s%s ", opts, sh_quote(a, targs[i]));
+	if (split) {
+		opts = arena_printf(a, "-o /tmp/gstap-output %s", opts);
+		out_tmp = arena_printf(a, "%s.vm-stdout", s->output_file);
+		o.out_fd = open(out_tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (o.out_fd < 0) {
+			diag_fatal("cannot write '%s': %s", out_tmp, strerror(errno));
+			return -1;
+		}
+	}
 	o.command = arena_printf(a,
 				 "export PATH=/tools:$PATH\n"
-				 "guru-run /root/%s.ko\n"
+				 "guru-run %s/root/%s.ko\n"
 				 "rc=$?\n"
+				 "%s\n"
 				 "if grep -q '^%s ' /proc/modules; then\n"
 				 "  echo 'gstap: module %s is still loaded in the VM' >&2\n"
 				 "  rc=1\n"
 				 "fi\n"
 				 "exit $rc\n",
-				 s->module_name, s->module_name, s->module_name);
-	if (vm_run(&o, &status))
+				 opts, s->module_name,
+				 split ? "echo " OUTPUT_MARK "; cat /tmp/gstap-output" : "",
+				 s->module_name, s->module_name);
+	if (vm_run(&o, &status)) {
+		if (split) {
+			close(o.out_fd);
+			unlink(out_tmp);
+		}
 		return -1;
+	}
+	if (split && split_output(o.out_fd, out_fd))
+		status = 1;
+	if (split) {
+		close(o.out_fd);
+		unlink(out_tmp);
+	}
 	s->exit_status = status ? 1 : 0;
 	return 0;
 }
