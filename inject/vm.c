@@ -44,13 +44,11 @@ static const char *const dmesg_bad[] = {
 	"UBSAN:", "KASAN:", "refcount_t:", "list_add corruption", "list_del corruption",
 };
 
-/* Modules the guest loads at boot, with their parameters: null_blk gives
- * the test disk /dev/nullb0; its dependencies come from modules.dep. */
-static const struct {
-	const char *name, *params;
-} guest_modules[] = {
-	{ "null_blk", "nr_devices=1 irqmode=0" },
-};
+/* The module the guest always loads at boot, with its parameters: the
+ * test disk /dev/nullb0, memory backed so what is written reads back (the
+ * no-lost-write checks), 1 GiB allocated as written; the caller's
+ * vm_options.modules follow. Dependencies come from modules.dep. */
+static const char default_module[] = "null_blk nr_devices=1 irqmode=0 memory_backed=1 gb=1";
 
 void vm_options_init(struct vm_options *o)
 {
@@ -288,6 +286,7 @@ static const char init_head[] =
 	"mkdir -p /tmp /root /dev/pts\n"
 	"mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null\n"
 	"mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null\n"
+	"mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null\n"
 	"for p in /dev/ttyS1 /dev/ttyS2; do stty -F $p raw -echo 2>/dev/null; done\n";
 
 static const char init_tail[] =
@@ -427,7 +426,6 @@ static int write_initrd(struct arena *a, const char *dir, const char *release,
 	struct cpio c = { .a = a };
 	struct ptrvec mods = { 0 };
 	char *init, *cmd;
-	size_t i;
 	int j, rc = 0;
 
 	c.f = fopen(initrd, "wb");
@@ -449,26 +447,36 @@ static int write_initrd(struct arena *a, const char *dir, const char *release,
 	if (cpio_file(&c, "bin/busybox", BUSYBOX))
 		rc = -1;
 	init = arena_strdup(a, init_head);
-	for (i = 0; i < sizeof(guest_modules) / sizeof(guest_modules[0]); i++) {
-		int first = mods.n;
+	for (j = -1; j < o->nmodules; j++) {
+		const char *spec = j < 0 ? default_module : o->modules[j];
+		size_t namelen = strcspn(spec, " ");
+		const char *name = arena_strndup(a, spec, namelen);
+		const char *params = spec + namelen + (spec[namelen] == ' ');
+		int first = mods.n, k;
 
-		if (module_paths(a, release, guest_modules[i].name, &mods)) {
+		if (module_paths(a, release, name, &mods)) {
 			diag_fatal("kernel module '%s' for release %s not found in "
 				   "/lib/modules/%s/modules.dep: install the Debian package "
 				   "linux-image-%s (linux-image-amd64)",
-				   guest_modules[i].name, release, release, release);
+				   name, release, release, release);
 			rc = -1;
 			continue;
 		}
-		for (j = first; j < mods.n; j++) {
-			const char *rel = mods.v[j], *base = strrchr(rel, '/');
+		for (k = first; k < mods.n; k++) {
+			const char *rel = mods.v[k], *base = strrchr(rel, '/');
 			char *host = arena_printf(a, "/lib/modules/%s/%s", release, rel);
 			char *guest = arena_printf(a, "lib/vm-modules/%s", base ? base + 1 : rel);
+			int seen = 0, l;
 
+			/* a dependency of two modules is placed and loaded once */
+			for (l = 0; l < first && !seen; l++)
+				seen = !strcmp(mods.v[l], rel);
+			if (seen)
+				continue;
 			if (cpio_file(&c, guest, host))
 				rc = -1;
 			init = arena_printf(a, "%sinsmod /%s %s 2>/dev/null\n", init, guest,
-					    j == mods.n - 1 ? guest_modules[i].params : "");
+					    k == mods.n - 1 ? params : "");
 		}
 	}
 	init = arena_printf(a, "%s%s", init, init_tail);

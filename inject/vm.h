@@ -2,7 +2,9 @@
  * initramfs, place files in it, run one command, stream its output.
  *
  * Used by gstap --vm (pass 5), inject run --vm and the VM tests. The guest
- * has /dev/nullb0 (null_blk, memory backed) as a test disk. Its stdout and
+ * has /dev/nullb0 (null_blk, memory backed, 1 GiB: what is written reads
+ * back) as a test disk, cgroup v2 at /sys/fs/cgroup, and loads at boot the
+ * further modules the caller names (brd, dm-delay, ext4, ...). Its stdout and
  * stderr reach the host on two serial ports of their own (the console, a
  * third, carries only the boot and our markers), so the command's stdout
  * is our stdout and its stderr our stderr. A run fails when the guest's
@@ -21,6 +23,10 @@ struct vm_options {
 	const char *release;		/* kernel release; NULL: the newest bootable */
 	const struct vm_file *files;
 	int nfiles;
+	/* more modules to load at boot, after null_blk: "NAME [PARAMS]"
+	 * (dependencies from modules.dep come along; each module once) */
+	const char *const *modules;
+	int nmodules;
 	const char *command;		/* run by the guest's sh -c, in / */
 	int verbose;			/* 1: say what happens, 2: show the console */
 	int timeout_s;			/* whole run; 0: GSTAP_VM_TIMEOUT or 900 */

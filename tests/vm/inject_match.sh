@@ -16,7 +16,7 @@ insmod /mod/inject_testmod.ko hook=syscall:fsync action=error err=5 exe=/bin/inj
 echo "RESULT exe $(inj_fsync -n 4 /tmp/a/f)"
 echo "RESULT exeother $(other_fsync -n 4 /tmp/a/f)"
 rmmod inject_testmod
-mount -t cgroup2 none /sys/fs/cgroup
+grep -q cgroup2 /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
 mkdir /sys/fs/cgroup/victim
 insmod /mod/inject_testmod.ko hook=syscall:fsync action=error err=5 cgroup=/victim
 echo "RESULT cgin $(sh -c "echo \$\$ > /sys/fs/cgroup/victim/cgroup.procs; exec inj_fsync -n 4 /tmp/a/f")"

@@ -10,10 +10,9 @@
 vm_build_module
 
 body='
-for m in crc32c_generic crc16 mbcache jbd2 ext4; do insmod /mod/$m.ko || echo "RESULT insmod $m failed"; done
 mke2fs -q -N 1024 /dev/nullb0 65536 2>&1 | head -3
 mount -t ext4 /dev/nullb0 /mnt 2>&1 || { echo "RESULT mount failed"; dmesg | tail -5; }
-mount -t cgroup2 none /sys/fs/cgroup
+grep -q cgroup2 /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
 echo "+memory +io" > /sys/fs/cgroup/cgroup.subtree_control
 mkdir /sys/fs/cgroup/victim /sys/fs/cgroup/other
 insmod /mod/inject_testmod.ko hook=bio_complete dev=$NULLB ops=2 action=error cgroup=/victim max=1

@@ -1,6 +1,7 @@
-# lib_inject.sh - sourced by tests/vm/inject_*.sh: build a busybox guest with
-# null_blk, the injection test module and the inj_* tools, run a guest
-# script in QEMU, and check its "RESULT" lines on the host.
+# lib_inject.sh - sourced by tests/vm/inject_*.sh and bench/inject.sh: run a
+# guest script in the project's VM (inject/vm.c through $BUILD/vmrun) with
+# the inj_* tools, the injection test module and the extra block devices,
+# and check its "RESULT" lines on the host.
 #
 # A test defines the guest script body (busybox sh) and calls
 #   vm_run NAME "$body"    -> $VM_OUT: the console log; fails on dmesg errors
@@ -12,7 +13,8 @@ set -u
 ROOT=${INJECT_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-KVER=${INJECT_VM_KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -1)}
+# the standard kernel by default, not a -rt one installed beside it
+KVER=${INJECT_VM_KERNEL:-${GSTAP_VM_RELEASE:-$(ls /boot/vmlinuz-* 2>/dev/null | grep -v -e '-rt-' | sed 's|.*/vmlinuz-||' | sort -V | tail -1)}}
 KDIR=/lib/modules/$KVER
 VM_WORK=$BUILD/vm-inject
 FAILS=0
@@ -24,7 +26,7 @@ pass() { echo "ok: $*"; }
 [ -n "$KVER" ] && [ -r "/boot/vmlinuz-$KVER" ] || skip "no readable /boot/vmlinuz-*"
 [ -d "$KDIR/build" ] || skip "no kernel build tree $KDIR/build"
 command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
-command -v busybox >/dev/null || skip "no busybox"
+[ -x "$BUILD/vmrun" ] || skip "$BUILD/vmrun not built (make BUILD=... $BUILD/vmrun)"
 for t in inj_lat inj_fsync inj_verify inj_open inj_predict inj_dmsetup; do
 	[ -x "$BUILD/tools/$t" ] || skip "$BUILD/tools/$t not built (make BUILD=...)"
 done
@@ -42,37 +44,36 @@ vm_build_module() {
 	return 0
 }
 
-vm_ko() {	# the path of a module of the target kernel, by file name
-	find "$KDIR/kernel" -name "$1.ko*" | head -1
-}
+# Modules the inject tests load at boot besides null_blk (vm.c's default):
+# brd for a bio-based disk, dm-delay for the peer, ext4 for writeback.
+VM_MODULES="brd rd_nr=1 rd_size=65536|dm-delay|crc32c_generic|ext4"
 
-# vm_run NAME BODY: BODY runs as root in the guest after null_blk is loaded
-# (/dev/nullb0 memory backed, blk-mq, its MAJ:MIN in $NULLB; /dev/ram0,
-# bio-based, in $RAM0). Its output is in $VM_OUT.
+# vm_run NAME BODY: BODY runs as root in the guest of the project's one VM
+# runner ($BUILD/vmrun, inject/vm.c): /dev/nullb0 memory backed, blk-mq,
+# its MAJ:MIN in $NULLB; /dev/ram0, bio-based, in $RAM0; dm-delay and ext4
+# loaded; the inj_* tools in /bin; the test modules (if built) and the
+# files of $VM_WORK/files in /mod. The guest's stdout is in $VM_OUT.
+# vmrun fails the run on a dirty kernel log (BUG, WARNING, ...); the
+# body's end adds a stricter grep.
 vm_run() {
-	local name=$1 body=$2 dir=$VM_WORK/$1 m
-	rm -rf "$dir/root"
-	mkdir -p "$dir/root"/bin "$dir/root"/mod "$dir/root"/proc "$dir/root"/sys "$dir/root"/dev \
-		"$dir/root"/tmp "$dir/root"/mnt
-	cp "$(command -v busybox)" "$dir/root/bin/busybox"
-	cp "$BUILD"/tools/inj_* "$dir/root/bin/"
-	cp "$VM_WORK/mod/inject_testmod.ko" "$VM_WORK/mod/inject_testcap.ko" "$dir/root/mod/"
-	for m in configfs null_blk brd dm-mod dm-delay crc32c_generic crc16 mbcache jbd2 ext4; do
-		local ko
-		ko=$(vm_ko "$m")
-		[ -n "$ko" ] && cp "$ko" "$dir/root/mod/$m.ko"
+	local name=$1 body=$2 dir=$VM_WORK/$1 f m rc ifs=$IFS
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	set --
+	for f in "$BUILD"/tools/inj_*; do
+		set -- "$@" "$f:/bin/${f##*/}"
 	done
-	cat > "$dir/root/init" <<EOF
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-mount -t tmpfs tmp /tmp
-insmod /mod/configfs.ko
-insmod /mod/null_blk.ko nr_devices=1 irqmode=0 memory_backed=1 gb=1
-insmod /mod/brd.ko rd_nr=1 rd_size=65536
+	for f in "$VM_WORK"/mod/inject_testmod.ko "$VM_WORK"/mod/inject_testcap.ko \
+		"$VM_WORK"/files/*; do
+		[ -f "$f" ] && set -- "$@" "$f:/mod/${f##*/}"
+	done
+	IFS='|'
+	for m in $VM_MODULES; do
+		set -- -m "$m" "$@"
+	done
+	IFS=$ifs
+	cat > "$dir/command" <<EOT
+mkdir -p /mnt
 RAM0=\$(cat /sys/block/ram0/dev)
 NULLB=\$(cat /sys/block/nullb0/dev)
 dmesg -c > /dev/null
@@ -81,18 +82,13 @@ $body
 echo "--- dmesg"
 dmesg | grep -iE "warn|bug|oops|error|call trace|leak|hung|rcu" | grep -v "taint" && echo RESULT dmesg=dirty || echo RESULT dmesg=clean
 echo VM-END
-poweroff -f
-EOF
-	chmod +x "$dir/root/init"
-	(cd "$dir/root" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$dir/initrd.gz"
-	# TCG by default: KVM on this class of host (nested) does not boot
-	local accel=${INJECT_VM_ACCEL:--accel tcg}
-	VM_OUT=$dir/console.log
-	timeout "${INJECT_VM_TIMEOUT:-150}" qemu-system-x86_64 $accel -m 512M -smp 2 \
-		-kernel "/boot/vmlinuz-$KVER" -initrd "$dir/initrd.gz" \
-		-append "console=ttyS0 quiet panic=-1 loglevel=4" -nographic -no-reboot \
-		> "$VM_OUT" 2>&1
-	grep -q VM-END "$VM_OUT" || { tail -40 "$VM_OUT"; fail "$name: the guest did not finish"; return 1; }
+EOT
+	VM_OUT=$dir/stdout.log
+	"$BUILD/vmrun" -r "$KVER" -t "${INJECT_VM_TIMEOUT:-300}" "$@" -- "$(cat "$dir/command")" \
+		> "$VM_OUT" 2> "$dir/stderr.log"
+	rc=$?
+	grep -q VM-END "$VM_OUT" && [ $rc != 125 ] ||
+		{ tail -n 40 "$VM_OUT" "$dir/stderr.log"; fail "$name: the guest did not finish (vmrun status $rc)"; return 1; }
 	[ "$(vm_get dmesg)" = clean ] || { sed -n '/^--- dmesg/,$p' "$VM_OUT"; fail "$name: dmesg is not clean"; }
 	return 0
 }
@@ -103,7 +99,7 @@ vm_get() {
 }
 
 vm_done() {
-	[ "${INJECT_VM_KEEP:-0}" = 1 ] || rm -rf "$VM_WORK"/*/root
+	[ "${INJECT_VM_KEEP:-0}" = 1 ] || rm -f "$VM_WORK"/*/command
 	[ "$FAILS" -eq 0 ] || { echo "$FAILS failure(s)"; exit 1; }
 	exit 0
 }

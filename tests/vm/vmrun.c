@@ -1,8 +1,10 @@
 /* vmrun.c - the VM runner as a command, for the VM tests:
  *
- *   build/vmrun [-v] [-r RELEASE] [-t SECONDS] HOST:GUEST... -- COMMAND
+ *   build/vmrun [-v] [-r RELEASE] [-t SECONDS] [-m 'MODULE [PARAMS]']...
+ *               HOST:GUEST... -- COMMAND
  *
- * Places each HOST file at GUEST in the VM, runs COMMAND there with sh -c,
+ * Loads each -m module at boot (after null_blk, with its dependencies),
+ * places each HOST file at GUEST in the VM, runs COMMAND there with sh -c,
  * copies its stdout and stderr, and exits with its status (125 when the
  * VM itself failed: cannot boot, timeout, dirty kernel log).
  */
@@ -19,11 +21,14 @@ int main(int argc, char **argv)
 	struct arena a;
 	struct vm_options o;
 	struct vm_file *files;
+	const char **modules;
 	int i, n = 0, c, status = 0;
 
 	arena_init(&a);
 	vm_options_init(&o);
-	while ((c = getopt(argc, argv, "+vr:t:")) != -1) {
+	modules = arena_alloc(&a, sizeof(*modules) * (size_t)(argc + 1));
+	o.modules = modules;
+	while ((c = getopt(argc, argv, "+vr:t:m:")) != -1) {
 		switch (c) {
 		case 'v':
 			o.verbose++;
@@ -34,8 +39,12 @@ int main(int argc, char **argv)
 		case 't':
 			o.timeout_s = atoi(optarg);
 			break;
+		case 'm':
+			modules[o.nmodules++] = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: vmrun [-v] [-r R] [-t S] HOST:GUEST... -- CMD\n");
+			fprintf(stderr, "usage: vmrun [-v] [-r R] [-t S] [-m 'MOD [PARAMS]']... "
+				"HOST:GUEST... -- CMD\n");
 			return 2;
 		}
 	}
