@@ -71,15 +71,24 @@ static unsigned int stp_inject_bio_ops(const struct bio *bio)
 	return m;
 }
 
+/*
+ * Cheapest and most selective test first: every bio of every device on
+ * the machine passes through here, and almost none is the rule's. The
+ * device (two loads and a compare) rejects them; the clock read of
+ * stp_inject_rule_live() (an emulated HPET read under TCG: microseconds)
+ * comes only after the device and the op matched.
+ */
 static int stp_inject_bio_matches(struct stp_inject_rule *r, struct bio *bio, int submit)
 {
 	struct block_device *bd = bio->bi_bdev;
 
-	if (!r->used || !r->bio || !stp_inject_rule_live(r) || !bd)
+	if (!bd || !r->bio)
 		return 0;
 	if (bd->bd_dev != r->dev && !(bd->bd_disk && disk_devt(bd->bd_disk) == r->dev))
 		return 0;
 	if (!(stp_inject_bio_ops(bio) & r->ops))
+		return 0;
+	if (!r->used || !stp_inject_rule_live(r))
 		return 0;
 	if (r->match & STP_INJECT_M(CGROUP)) {
 		struct cgroup_subsys_state *css = bio_blkcg_css(bio);

@@ -5,10 +5,14 @@
  * sleeper slot and sets regs->ip to stp_inject_sleep_tramp(), a function
  * taking the six argument registers. The handler returns 1, so the probed
  * function does not run; the trampoline runs in the caller's context
- * instead, sleeps killably on an hrtimer (no CPU burnt), marks the slot
- * "bypass" and tail-calls the original function with the same registers.
- * The original's entry hits the probe again; the bypass mark (this task,
- * this address) lets it through once. After the tail call no frame of ours
+ * instead, sleeps killably on an hrtimer (no CPU burnt), frees the slot
+ * and tail-calls the original function with the same registers, just past
+ * its `call __fentry__` when the kprobe is ftrace-based (the x86 default
+ * at a function's entry): the function runs without a second hit of the
+ * probe. Under an int3 kprobe the probed instruction cannot be skipped:
+ * the trampoline marks the slot "bypass" and calls the entry, which hits
+ * the probe again; the bypass mark (this task, this address) lets it
+ * through once. After the tail call no frame of ours
  * is on the stack, so a call that then blocks for ever (a read on a pipe)
  * does not pin the module.
  *
@@ -23,6 +27,7 @@
 #define STP_INJECT_TASK_H
 
 #include <linux/fdtable.h>
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/spinlock.h>
 
@@ -36,10 +41,12 @@ struct stp_inject_sleeper {
 	u64 start, until;		/* ktime_get_ns() */
 	int rule;
 	int state;
+	int direct;			/* addr is past the ftrace call: no bypass */
 };
 
 static struct stp_inject_sleeper stp_inject_sleepers[STP_INJECT_MAXSLEEPERS];
 static DEFINE_SPINLOCK(stp_inject_sleep_lock);
+static int stp_inject_sleepers_hw;	/* slots ever used: the scans' bound */
 static atomic_t stp_inject_nsleepers;	/* slots in use: skips the scan when 0 */
 static atomic_t stp_inject_in_tramp;	/* tasks redirected and not yet gone */
 static atomic_t stp_inject_sleep_max;	/* high-water mark of in_tramp */
@@ -59,7 +66,7 @@ static struct stp_inject_sleeper *stp_inject_find_sleeper(struct task_struct *t,
 {
 	int k;
 
-	for (k = 0; k < STP_INJECT_MAXSLEEPERS; k++)
+	for (k = 0; k < stp_inject_sleepers_hw; k++)
 		if (stp_inject_sleepers[k].task == t &&
 		    stp_inject_sleepers[k].state == state)
 			return &stp_inject_sleepers[k];
@@ -86,6 +93,32 @@ static int __maybe_unused stp_inject_task_bypass(struct pt_regs *regs)
 	}
 	spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
 	return found;
+}
+
+/*
+ * Where the trampoline resumes the probed function. An ftrace-based kprobe
+ * (the x86 default at a function's entry) leaves the function's 5-byte
+ * `call __fentry__` site in place, patched to call ftrace's trampoline: it
+ * does nothing but trace, so resuming past it runs the function as if
+ * untraced (*direct = 1). An int3 kprobe has put 0xcc over the first
+ * byte of a real instruction: resume at the entry and let the bypass mark
+ * pass that hit once. (current_kprobe, which would say which, is not
+ * exported to modules; the byte at the site says it as well.)
+ */
+#define STP_INJECT_CALL_OPCODE 0xe8
+
+static unsigned long stp_inject_resume_addr(struct pt_regs *regs, int *direct)
+{
+	unsigned long addr = stp_inject_probed_addr(regs);
+
+	*direct = 0;
+#if defined(CONFIG_KPROBES_ON_FTRACE) && defined(MCOUNT_INSN_SIZE)
+	if (*(const u8 *)addr == STP_INJECT_CALL_OPCODE) {
+		*direct = 1;
+		return addr + MCOUNT_INSN_SIZE;
+	}
+#endif
+	return addr;
 }
 
 static noinline long stp_inject_ret_arg(long v)
@@ -123,8 +156,14 @@ static noinline long stp_inject_sleep_tramp(unsigned long a0, unsigned long a1,
 	stp_inject_account(&stp_inject.rules[rule], start, until, ktime_get_ns());
 
 	spin_lock_irqsave(&stp_inject_sleep_lock, flags);
-	s->state = STP_SLEEPER_BYPASS;
 	addr = s->addr;
+	if (s->direct) {
+		s->task = NULL;
+		s->state = STP_SLEEPER_FREE;
+		atomic_dec(&stp_inject_nsleepers);
+	} else {
+		s->state = STP_SLEEPER_BYPASS;
+	}
 	spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
 	atomic_dec(&stp_inject_in_tramp);
 	/* a sibling call: the original returns straight to our caller */
@@ -180,10 +219,12 @@ static int stp_inject_match_fd(const struct stp_inject_rule *r, struct pt_regs *
 	return ok;
 }
 
+/* The task's own fields first (every call of the hooked syscall by every
+ * process comes here), the clock read of stp_inject_rule_live() after. */
 static int stp_inject_task_matches(struct stp_inject_rule *r, struct pt_regs *regs,
 				   int fd_argno)
 {
-	if (!r->used || !stp_inject_rule_live(r) || !stp_inject_match_task(r))
+	if (!r->used || !stp_inject_match_task(r) || !stp_inject_rule_live(r))
 		return 0;
 	if ((r->match & STP_INJECT_M(CGROUP)) && !stp_inject_task_cgroup_in(r->cgroup))
 		return 0;
@@ -224,8 +265,9 @@ static int __maybe_unused stp_inject_task_enter(int i, struct pt_regs *regs, int
 			}
 	}
 	if (s) {
+		stp_inject_sleepers_hw = max(stp_inject_sleepers_hw, k + 1);
 		s->task = current;
-		s->addr = stp_inject_probed_addr(regs);
+		s->addr = stp_inject_resume_addr(regs, &s->direct);
 		s->rule = i;
 		s->start = ktime_get_ns();
 		s->until = stp_inject_hold_until(r, i, n);
