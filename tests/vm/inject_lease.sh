@@ -1,7 +1,8 @@
 #!/bin/sh
 # inject_lease.sh - kill -9 of guru-run (the controller) in the VM: the
 # module's lease lapses and everything disarms within the lease (2 s) plus
-# the check period, every held write completes without error, the leftover
+# the check period, every held write completes without error and reads back
+# (nullb0 is memory backed), the leftover
 # module is removed, and the guest's kernel log stays clean (vm.c checks).
 . "$(dirname "$0")/lib_inject.sh"
 INJECT=$BUILD/inject
@@ -17,7 +18,7 @@ t0=$(cut -d" " -f1 /proc/uptime)
 kill -9 $G
 wait $W
 t1=$(cut -d" " -f1 /proc/uptime)
-echo "lease t0=$t0 t1=$t1 $(cat /tmp/w) ms=$(echo "($t1 - $t0) * 1000 / 1" | bc 2>/dev/null)"
+echo "lease t0=$t0 t1=$t1 $(cat /tmp/w) $(inj_verify -r /dev/nullb0 8 5)"
 ' > "$OUT/out" 2> "$OUT/err"
 echo "rc=$?" >> "$OUT/out"
 cat "$OUT/out"
@@ -38,6 +39,8 @@ expect_ge "held writes released after the kill (ms)" "${ms:-0}" 1
 expect_le "held writes released within lease + check period + slack (ms)" "${ms:-99999}" 2500
 expect_eq "disarmed by the lease" "$(grep -o 'reason=[a-z]*' "$OUT/out" | head -1 | cut -d= -f2)" lease
 expect_eq "no write failed" "$(grep -o 'errors=[0-9]*' "$OUT/out" | head -1 | cut -d= -f2)" 0
+expect_eq "no held write lost: all 8 read back (nullb0 is memory backed)" \
+	"$(grep -o 'verified=[0-9]* bad=[0-9]*' "$OUT/out" | head -1)" "verified=8 bad=0"
 expect_eq "inject's status is the command's" "$(grep -o '^rc=[0-9]*' "$OUT/out" | cut -d= -f2)" 0
 grep -q 'still loaded' "$OUT/err" && fail "the module was left loaded"
 vm_done
