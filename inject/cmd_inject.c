@@ -43,11 +43,15 @@ static void usage(FILE *out)
 	      "  check SCENARIO        validate a scenario file\n"
 	      "  translate SCENARIO    print the stap script it compiles to\n"
 	      "  run SCENARIO [-- CMD] compile in guru mode and run it\n"
+	      "  compile SCENARIO      compile in guru mode, print the module's path\n"
+	      "                        (guru-run MODULE runs it; inject stop ends it)\n"
 	      "  stop [NAME]           disarm and unload (the kill switch)\n"
 	      "  status                list running scenarios with live counts\n"
 	      "\n"
 	      "Options:\n"
 	      "  --vm                  run in the test VM (CMD runs in the guest)\n"
+	      "  --vm-module 'M [P]'   load kernel module M (parameters P) in the VM\n"
+	      "                        at boot, e.g. ext4 for a file system on nullb0\n"
 	      "  --json                one JSON object per line; the last is the report\n"
 	      "  --allow-root-device   let bio rules touch the devices of / and /boot\n"
 	      "  --seed N              override the scenario's seed\n"
@@ -64,6 +68,9 @@ static void usage(FILE *out)
 
 struct opts {
 	int vm, json, allow_root, verbose, keep;
+	int compile_only;	/* 'compile': stop after pass 4 */
+	const char *vm_modules[32];	/* --vm-module */
+	int nvm_modules;
 	int have_seed;
 	uint64_t seed;
 	const char *release;
@@ -71,11 +78,12 @@ struct opts {
 	int ncmd;
 };
 
-enum { OPT_VM = 256, OPT_JSON, OPT_ALLOW_ROOT, OPT_SEED };
+enum { OPT_VM = 256, OPT_JSON, OPT_ALLOW_ROOT, OPT_SEED, OPT_VM_MODULE };
 
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "vm", no_argument, NULL, OPT_VM },
+	{ "vm-module", required_argument, NULL, OPT_VM_MODULE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "allow-root-device", no_argument, NULL, OPT_ALLOW_ROOT },
 	{ "seed", required_argument, NULL, OPT_SEED },
@@ -376,8 +384,47 @@ static const char *sh_quote(struct arena *a, const char *s)
 }
 
 /* The controller, for sh here and busybox sh in the VM. */
+/* The cgroup a scenario's rules name (the first), or NULL: with a
+ * command, the command runs in it (the writeback-eio case). */
+static const char *scenario_cgroup(const struct scenario *sc)
+{
+	int i;
+
+	for (i = 0; i < sc->nrules; i++)
+		if (sc->rules[i]->cgroup)
+			return sc->rules[i]->cgroup;
+	return NULL;
+}
+
+/*
+ * With a command and a cgroup named by the scenario: make the cgroup if
+ * it does not exist (with the memory and io controllers on down the path,
+ * so the kernel charges the command's writeback to it), start the command
+ * in it, remove it afterwards if we made it. The module resolves the path
+ * when it arms, so this comes before guru-run.
+ */
+static const char *cgroup_setup(struct arena *a, const char *cgroup)
+{
+	if (!cgroup)
+		return "";
+	return arena_printf(a,
+			    "CG=/sys/fs/cgroup%s\n"
+			    "CG_MADE=\n"
+			    "if [ ! -d \"$CG\" ]; then\n"
+			    "  p=/sys/fs/cgroup\n"
+			    "  for c in $(echo %s | tr / ' '); do\n"
+			    "    echo '+memory +io' > $p/cgroup.subtree_control 2>/dev/null\n"
+			    "    p=$p/$c\n"
+			    "    mkdir -p $p\n"
+			    "  done\n"
+			    "  CG_MADE=1\n"
+			    "fi\n",
+			    sh_quote(a, cgroup), sh_quote(a, cgroup));
+}
+
 static const char *controller(struct arena *a, const char *guru_run, const char *ko,
-			      const char *module, const char *dir, const struct opts *o)
+			      const char *module, const char *dir, const struct opts *o,
+			      const char *cgroup)
 {
 	const char *cmd = "";
 	int i;
@@ -390,9 +437,10 @@ static const char *controller(struct arena *a, const char *guru_run, const char 
 				    "rc=$?\ncat %s/err >&2\nexit $rc\n",
 				    guru_run, ko, dir, dir, dir);
 	return arena_printf(a,
+			    "%s"
 			    "D=%s\n"
 			    "mkfifo $D/go || exit 1\n"
-			    "( read x < $D/go; exec %s %s) &\n"
+			    "( read x < $D/go; %sexec %s %s) &\n"
 			    "P=$!\n"
 			    "%s %s _stp_target=$P > $D/out 2> $D/err &\n"
 			    "G=$!\n"
@@ -410,9 +458,12 @@ static const char *controller(struct arena *a, const char *guru_run, const char 
 			    "cat $D/err >&2\n"
 			    "# guru-run killed (-9): the lease disarmed it; remove the module\n"
 			    "[ -d /proc/gstap-%s ] && %s -d %s\n"
+			    "%s"
 			    "exit $rc\n",
-			    dir, cmd, o->json && !o->vm ? "> $D/cmd " : "", guru_run, ko, module,
-			    guru_run, module);
+			    cgroup_setup(a, cgroup), dir,
+			    cgroup ? "echo 0 > \"$CG/cgroup.procs\"; " : "", cmd,
+			    o->json && !o->vm ? "> $D/cmd " : "", guru_run, ko, module, guru_run, module,
+			    cgroup ? "[ -n \"$CG_MADE\" ] && rmdir \"$CG\" 2>/dev/null\n" : "");
 }
 
 static int run_controller_here(const char *script, int *status)
@@ -442,7 +493,7 @@ static int run_controller_here(const char *script, int *status)
 }
 
 static int run_controller_vm(struct arena *a, struct session *s, const char *outpath,
-			     const struct opts *o, int *status)
+			     const struct opts *o, const char *cgroup, int *status)
 {
 	struct vm_options vo;
 	struct vm_file files[256];
@@ -468,7 +519,8 @@ static int run_controller_vm(struct arena *a, struct session *s, const char *out
 		closedir(d);
 	}
 	script = arena_printf(a, "export PATH=/tools:$PATH\nmkdir -p /tmp/inject\n%s",
-			      controller(a, "guru-run", ko, s->module_name, "/tmp/inject", o));
+			      controller(a, "guru-run", ko, s->module_name, "/tmp/inject", o,
+					 cgroup));
 	/* the guest's stdout carries the module's output back: print it at
 	 * the end of the script, after the command's own output */
 	script = arena_printf(a, "( %s ) ; rc=$?\necho '--- inject output'\ncat /tmp/inject/out\nexit $rc\n",
@@ -481,6 +533,8 @@ static int run_controller_vm(struct arena *a, struct session *s, const char *out
 	vo.files = files;
 	vo.nfiles = n;
 	vo.command = script;
+	vo.modules = o->vm_modules;
+	vo.nmodules = o->nvm_modules;
 	vo.verbose = o->verbose > 1 ? o->verbose - 1 : 0;
 	vo.out_fd = fileno(out);
 	rc = vm_run(&vo, status);
@@ -548,10 +602,11 @@ static int cmd_run(struct arena *a, const char *path, const struct opts *o)
 	size_t len = 0;
 	FILE *mem;
 	int status = 1, rc;
-	const char *outpath, *name;
+	const char *outpath, *name, *cg;
 
 	if (!sc)
 		return 1;
+	cg = o->ncmd ? scenario_cgroup(sc) : NULL;
 	mem = open_memstream(&text, &len);
 	if (!mem || scn_translate(mem, sc, &to)) {
 		diag_fatal("cannot write the script");
@@ -610,13 +665,19 @@ static int cmd_run(struct arena *a, const char *path, const struct opts *o)
 		session_fini(&s);
 		return 1;
 	}
+	if (o->compile_only) {
+		printf("%s\n", s.ko_path);
+		session_fini(&s);
+		rmdir(tmpl);
+		return 0;
+	}
 	if (o->vm) {
-		rc = run_controller_vm(a, &s, outpath, o, &status);
+		rc = run_controller_vm(a, &s, outpath, o, cg, &status);
 		if (!rc)
 			split_vm_output(outpath, o->json);
 	} else {
 		const char *script = controller(a, sh_quote(a, beside_self(a, "guru-run")),
-						sh_quote(a, s.ko_path), s.module_name, tmpl, o);
+						sh_quote(a, s.ko_path), s.module_name, tmpl, o, cg);
 
 		rc = run_controller_here(script, &status);
 		if (o->json) {
@@ -755,6 +816,11 @@ int main(int argc, char **argv)
 		case OPT_VM:
 			o.vm = 1;
 			break;
+		case OPT_VM_MODULE:
+			if (o.nvm_modules == (int)(sizeof(o.vm_modules) / sizeof(o.vm_modules[0])))
+				return usage_error("too many --vm-module options (%s)", "32 at most");
+			o.vm_modules[o.nvm_modules++] = optarg;
+			break;
 		case OPT_JSON:
 			o.json = 1;
 			break;
@@ -806,6 +872,11 @@ int main(int argc, char **argv)
 		rc = cmd_translate(&a, argv[optind], &o);
 	else if (!strcmp(cmd, "run"))
 		rc = cmd_run(&a, argv[optind], &o);
+	else if (!strcmp(cmd, "compile") && !o.vm && !o.ncmd) {
+		o.compile_only = 1;
+		rc = cmd_run(&a, argv[optind], &o);
+	} else if (!strcmp(cmd, "compile"))
+		return usage_error("'%s' takes neither --vm nor '-- CMD'", cmd);
 	else
 		return usage_error("unknown command '%s'", cmd);
 	arena_free(&a);
