@@ -577,8 +577,9 @@ int vm_run(const struct vm_options *o, int *status)
 		execlp(QEMU, QEMU, "-accel", kvm ? "kvm" : "tcg", "-cpu", getenv("GSTAP_VM_CPU") ? getenv("GSTAP_VM_CPU") : kvm ? "host" : "max",
 		       "-m", mem, "-smp", cpus, "-kernel", kernel, "-initrd", initrd,
 		       "-append",
-		       "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init "
-		       "8250.nr_uarts=4",
+		       arena_printf(&a, "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init "
+				    "8250.nr_uarts=4%s%s", o->append ? " " : "",
+				    o->append ? o->append : ""),
 		       "-display", "none", "-monitor", "none", "-no-reboot", "-nodefaults",
 		       "-serial", arena_printf(&a, "file:%s", con),
 		       "-serial", arena_printf(&a, "file:%s", out),

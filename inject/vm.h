@@ -30,6 +30,7 @@ struct vm_options {
 	const char *command;		/* run by the guest's sh -c, in / */
 	int verbose;			/* 1: say what happens, 2: show the console */
 	int timeout_s;			/* whole run; 0: GSTAP_VM_TIMEOUT or 900 */
+	const char *append;		/* more kernel command line, or NULL */
 	int memory_mb;			/* 0: 512 */
 	int cpus;			/* 0: 2 */
 	int out_fd, err_fd;		/* where the guest's stdout/stderr go */

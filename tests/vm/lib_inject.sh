@@ -84,7 +84,8 @@ dmesg | grep -iE "warn|bug|oops|error|call trace|leak|hung|rcu" | grep -v "taint
 echo VM-END
 EOT
 	VM_OUT=$dir/stdout.log
-	"$BUILD/vmrun" -r "$KVER" -t "${INJECT_VM_TIMEOUT:-300}" "$@" -- "$(cat "$dir/command")" \
+	"$BUILD/vmrun" -r "$KVER" -t "${INJECT_VM_TIMEOUT:-300}" ${VM_APPEND:+-a "$VM_APPEND"} "$@" \
+		-- "$(cat "$dir/command")" \
 		> "$VM_OUT" 2> "$dir/stderr.log"
 	rc=$?
 	grep -q VM-END "$VM_OUT" && [ $rc != 125 ] ||

@@ -1,6 +1,6 @@
 /* vmrun.c - the VM runner as a command, for the VM tests:
  *
- *   build/vmrun [-v] [-r RELEASE] [-t SECONDS] [-m 'MODULE [PARAMS]']...
+ *   build/vmrun [-v] [-r RELEASE] [-t SECONDS] [-a KERNEL-ARGS] [-m 'MODULE [PARAMS]']...
  *               HOST:GUEST... -- COMMAND
  *
  * Loads each -m module at boot (after null_blk, with its dependencies),
@@ -28,7 +28,7 @@ int main(int argc, char **argv)
 	vm_options_init(&o);
 	modules = arena_alloc(&a, sizeof(*modules) * (size_t)(argc + 1));
 	o.modules = modules;
-	while ((c = getopt(argc, argv, "+vr:t:m:")) != -1) {
+	while ((c = getopt(argc, argv, "+vr:t:m:a:")) != -1) {
 		switch (c) {
 		case 'v':
 			o.verbose++;
@@ -42,8 +42,11 @@ int main(int argc, char **argv)
 		case 'm':
 			modules[o.nmodules++] = optarg;
 			break;
+		case 'a':
+			o.append = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: vmrun [-v] [-r R] [-t S] [-m 'MOD [PARAMS]']... "
+			fprintf(stderr, "usage: vmrun [-v] [-r R] [-t S] [-a ARGS] [-m 'MOD [PARAMS]']... "
 				"HOST:GUEST... -- CMD\n");
 			return 2;
 		}
