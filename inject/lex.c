@@ -377,8 +377,7 @@ void lex_next(struct lexer *lx, struct token *t)
 again:
 	t->space_before = skip_space(lx) || lx->p == lx->src->text;
 	p = lx->p;
-	t->str = NULL;
-	t->num = 0;
+	t->num = 0;		/* and str = NULL */
 	t->text = p;
 	if (p >= lx->end) {
 		t->kind = T_EOF;

@@ -57,12 +57,16 @@ enum tok {
 };
 extern const char *const tok_spelling[];
 
+/* 48 bytes: every token is copied a few times on its way to the parser,
+ * and macro bodies keep theirs (num and str never serve the same kind). */
 struct token {
-	enum tok kind;
 	struct loc loc;		/* loc.len is the spelling's length */
 	const char *text;	/* spelling, in the source buffer (loc.len bytes) */
-	int64_t num;		/* T_NUM value; T_ARG/T_ATARG index (-1: '#') */
-	const char *str;	/* T_STR unescaped (arena); T_EMBEDDED code */
+	union {
+		int64_t num;	/* T_NUM value; T_ARG/T_ATARG index (-1: '#') */
+		const char *str;	/* T_STR unescaped (arena); T_EMBEDDED code */
+	};
+	enum tok kind;
 	int space_before;	/* whitespace or a comment precedes it */
 };
 

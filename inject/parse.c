@@ -73,8 +73,8 @@ static const struct token *next(struct parser *p)
 {
 	peek(p);
 	p->prev = p->la[0];
-	memmove(p->la, p->la + 1, sizeof(p->la[0]) * (size_t)(p->nla - 1));
-	p->nla--;
+	if (--p->nla)	/* almost never: one token of lookahead is the rule */
+		memmove(p->la, p->la + 1, sizeof(p->la[0]) * (size_t)p->nla);
 	return &p->prev;
 }
 
@@ -256,17 +256,24 @@ static void check_lvalue(struct parser *p, const struct expr *e, const char *op)
 			 "or a target variable", op);
 }
 
-/* string -> STR STR* (adjacent literals concatenate) */
+/* string -> STR STR* (adjacent literals concatenate); the bytes only, for
+ * the places that keep no expression (probe-point arguments, @cast types):
+ * an E_STR node there would be 192 bytes of the program's arena each. */
+static const char *parse_string_text(struct parser *p)
+{
+	const char *s = next(p)->str;
+
+	while (peek_kind(p) == T_STR)
+		s = arena_printf(p->a, "%s%s", s, next(p)->str);
+	return s;
+}
+
+/* string -> STR STR* */
 static struct expr *parse_string(struct parser *p)
 {
-	const struct token *t = next(p);
-	struct expr *e = new_expr(p, E_STR, t->loc);
+	struct expr *e = new_expr(p, E_STR, peek(p)->loc);
 
-	e->str = t->str;
-	while (peek_kind(p) == T_STR) {
-		t = next(p);
-		e->str = arena_printf(p->a, "%s%s", e->str, t->str);
-	}
+	e->str = parse_string_text(p);
 	return e;
 }
 
@@ -409,12 +416,12 @@ static struct expr *parse_at(struct parser *p)
 			error_at(p, peek(p)->loc, "expected a string %s but found %s",
 				 is_cast ? "naming a type" : "naming a variable",
 				 describe(p, peek(p)));
-		e->str = parse_string(p)->str;
+		e->str = parse_string_text(p);
 		if (accept(p, T_COMMA)) {
 			if (peek_kind(p) != T_STR)
 				error_at(p, peek(p)->loc, "expected a module name string but found %s",
 					 describe(p, peek(p)));
-			e->str2 = parse_string(p)->str;
+			e->str2 = parse_string_text(p);
 		}
 		expect_close(p, T_RPAREN, open, T_LPAREN);
 		parse_components(p, e);
@@ -1175,7 +1182,7 @@ static struct pp_component *parse_pp_component(struct parser *p)
 				c->num = (int64_t)(0 - (uint64_t)c->num);
 		} else if (peek_kind(p) == T_STR && !neg) {
 			c->arg_kind = PPARG_STR;
-			c->str = parse_string(p)->str;
+			c->str = parse_string_text(p);
 		} else {
 			error_at(p, peek(p)->loc, "expected a string or a number as the "
 				 "argument of '%s' but found %s", c->name, describe(p, peek(p)));
@@ -1317,7 +1324,9 @@ static void parse_probe(struct parser *p)
 	if (peek_kind(p) != T_LBRACE)
 		error_at(p, peek(p)->loc, "expected ',' or '{' after the probe point but "
 			 "found %s", describe(p, peek(p)));
-	pr->body = pr->is_alias ? parse_body(p, &pr->deferred) : parse_block(p);
+	/* a library's own probes (probe init { ... }) wait like alias bodies:
+	 * pass 2 materializes them when it pulls the file in */
+	pr->body = parse_body(p, &pr->deferred);
 	if (pr->is_alias && peek_kind(p) == T_COMMA && peek_at(p, 1)->kind == T_LBRACE) {
 		next(p);
 		pr->epilogue_body = parse_body(p, &pr->deferred_epilogue);

@@ -14,14 +14,21 @@
 #include <string.h>
 
 #define MAX_FRAMES 256		/* macro nesting limit */
+#define MAX_NAME 127		/* bytes of an @name that a lookup compares */
 #define MAX_EXPANSION (1 << 20)	/* tokens macros may produce per file: the
 				 * whole Debian library has 430000 tokens, and
 				 * @sq(@sq(@sq(...))) doubles at each level */
-#define MACRO_BUCKETS 256
+/* Buckets of the global table (.stpm macros: the library's 1600) and of a
+ * file's own table (a handful each; 355 of Debian's files have one, so a
+ * big table each would be 700 KB of the program's arena). Powers of 2. */
+#define GLOBAL_BUCKETS 256
+#define LOCAL_BUCKETS 16
 
 struct macro {
 	struct macro *next;
 	const char *name;
+	size_t len;			/* of name */
+	unsigned hash;			/* hash_name(name, len) */
 	struct loc loc;
 	struct ptrvec params;		/* const char * names, without '@' */
 	struct token *body;
@@ -29,7 +36,8 @@ struct macro {
 };
 
 struct macro_table {
-	struct macro *bucket[MACRO_BUCKETS];
+	unsigned mask;			/* buckets - 1 */
+	struct macro *bucket[];
 };
 
 /* A macro expansion in progress: the macro and its argument token lists. */
@@ -40,47 +48,48 @@ struct pp_env {
 	const struct pp_env *caller;	/* environment the arguments came from */
 };
 
-struct pp_frame {
-	int is_lexer;
-	struct lexer lx;
-	const struct token *toks;	/* NULL: the one token below */
-	int n, i;
-	const struct pp_env *env;
-	struct token one;		/* a token read ahead and put back */
-};
-
 static const struct token *frame_token(const struct pp_frame *f, int i)
 {
 	return f->toks ? &f->toks[i] : &f->one;
 }
 
-static unsigned hash_name(const char *s)
+static unsigned hash_name(const char *s, size_t n)
 {
 	unsigned h = 2166136261u;
 
-	while (*s)
+	while (n--)
 		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h % MACRO_BUCKETS;
+	return h;
 }
 
-static struct macro *macro_find(const struct macro_table *t, const char *name)
+static struct macro_table *macro_table_new(struct arena *a, unsigned buckets)
+{
+	struct macro_table *t = arena_alloc(a, sizeof(*t) + sizeof(t->bucket[0]) * buckets);
+
+	t->mask = buckets - 1;
+	return t;
+}
+
+/* name: n bytes, not NUL-terminated; h = hash_name(name, n) */
+static struct macro *macro_find(const struct macro_table *t, const char *name, size_t n,
+				unsigned h)
 {
 	struct macro *m;
 
 	if (!t)
 		return NULL;
-	for (m = t->bucket[hash_name(name)]; m; m = m->next)
-		if (!strcmp(m->name, name))
+	for (m = t->bucket[h & t->mask]; m; m = m->next)
+		if (m->hash == h && m->len == n && !memcmp(m->name, name, n))
 			return m;
 	return NULL;
 }
 
 static void macro_add(struct macro_table *t, struct macro *m)
 {
-	unsigned h = hash_name(m->name);
+	unsigned b = m->hash & t->mask;
 
-	m->next = t->bucket[h];
-	t->bucket[h] = m;
+	m->next = t->bucket[b];
+	t->bucket[b] = m;
 }
 
 static const char *tok_name(struct arena *a, const struct token *t)
@@ -88,11 +97,12 @@ static const char *tok_name(struct arena *a, const struct token *t)
 	return arena_strndup(a, t->text, (size_t)t->loc.len);
 }
 
-/* Room for one more frame; the stack starts small and doubles. */
+/* Room for one more frame; the stack starts in struct pp (PP_FRAMES, no
+ * allocation for the ordinary file) and doubles in the arena beyond. */
 static int grow_frames(struct pp *pp)
 {
 	struct pp_frame *nf;
-	int cap = pp->frames_cap ? pp->frames_cap * 2 : 8;
+	int cap = pp->frames_cap * 2;
 
 	if (pp->nframes < pp->frames_cap)
 		return 0;
@@ -147,9 +157,11 @@ void pp_init(struct pp *pp, struct program *prog, const struct src_file *src,
 	memset(pp, 0, sizeof(*pp));
 	pp->prog = prog;
 	pp->arena = prog->arena;
+	pp->frames = pp->first_frames;
+	pp->frames_cap = PP_FRAMES;
 	pp->is_stpm = is_library && n > 5 && !strcmp(src->name + n - 5, ".stpm");
 	if (!prog->macros)
-		prog->macros = arena_alloc(pp->arena, sizeof(struct macro_table));
+		prog->macros = macro_table_new(pp->arena, GLOBAL_BUCKETS);
 	push_lexer(pp, src);
 }
 
@@ -664,6 +676,8 @@ static void define_macro(struct pp *pp)
 		return;
 	}
 	m->name = tok_name(pp->arena, &t);
+	m->len = (size_t)t.loc.len;
+	m->hash = hash_name(m->name, m->len);
 	m->loc = t.loc;
 	if (is_builtin_at(m->name) || !strcmp(m->name, "define")) {
 		diag_error(t.loc, "'@%s' is a built-in operator and cannot be redefined",
@@ -716,9 +730,9 @@ static void define_macro(struct pp *pp)
 	if (rejected)
 		return;
 	if (!pp->is_stpm && !pp->local)
-		pp->local = arena_alloc(pp->arena, sizeof(struct macro_table));
+		pp->local = macro_table_new(pp->arena, LOCAL_BUCKETS);
 	table = pp->is_stpm ? pp->prog->macros : pp->local;
-	if ((old = macro_find(table, m->name))) {
+	if ((old = macro_find(table, m->name, m->len, m->hash))) {
 		/* the same @define read again: a deferred body being parsed
 		 * for pass 2 (parse_materialize_func) */
 		if (old->loc.file == m->loc.file && old->loc.line == m->loc.line &&
@@ -837,22 +851,23 @@ static void pp_define(struct pp *pp)
 static int pp_expand_at(struct pp *pp, const struct token *t)
 {
 	const struct pp_env *env = pp->env;
-	char name[128];
+	const char *name = t->text + 1;	/* len bytes, in the source */
 	const struct macro *m;
 	struct pp_env *call;
-	int i, len = t->loc.len - 1;
+	int i;
+	size_t len = (size_t)t->loc.len - 1;
+	unsigned h;
 
-	if (len >= (int)sizeof(name))
-		len = sizeof(name) - 1;
-	memcpy(name, t->text + 1, (size_t)len);
-	name[len] = 0;
-	if (!strcmp(name, "define")) {
+	if (len > MAX_NAME)
+		len = MAX_NAME;
+	if (len == 6 && !memcmp(name, "define", 6)) {
 		pp_define(pp);
 		return 1;
 	}
 	if (env)
 		for (i = 0; i < env->m->params.n; i++)
-			if (!strcmp(env->m->params.v[i], name)) {
+			if (!strncmp(env->m->params.v[i], name, len) &&
+			    !((const char *)env->m->params.v[i])[len]) {
 				if (!over_budget(pp, t))
 					push_tokens(pp, env->args[i], env->nargs[i], env->caller,
 						    t->loc);
@@ -860,9 +875,10 @@ static int pp_expand_at(struct pp *pp, const struct token *t)
 			}
 	/* no need to rule out @cast and the other built-ins first: pp_define
 	 * never lets one into a table, so they are simply not found */
-	m = macro_find(pp->local, name);
+	h = hash_name(name, len);
+	m = macro_find(pp->local, name, len, h);
 	if (!m)
-		m = macro_find(pp->prog->macros, name);
+		m = macro_find(pp->prog->macros, name, len, h);
 	if (!m)
 		return 0;
 	call = arena_alloc(pp->arena, sizeof(*call));
@@ -918,9 +934,13 @@ static void pp_script_arg(struct pp *pp, struct token *t)
 	if (t->num < 1 || t->num > nargs) {
 		diag_error(t->loc, "command line argument index %ld out of range [1-%d]",
 			   (long)t->num, nargs);
-		t->kind = t->kind == T_ARG ? T_NUM : T_STR;
-		t->num = 0;
-		t->str = "";
+		if (t->kind == T_ARG) {
+			t->kind = T_NUM;
+			t->num = 0;
+		} else {
+			t->kind = T_STR;
+			t->str = "";
+		}
 		return;
 	}
 	arg = pp->prog->script_args.v[t->num - 1];

@@ -8,8 +8,20 @@
 #include "lex.h"
 
 struct macro_table;
-struct pp_frame;
 struct pp_env;
+
+/* One input of the preprocessor: the file's lexer, a lexer over a script
+ * argument, or a token list (macro body or argument, a token put back). */
+struct pp_frame {
+	int is_lexer;
+	struct lexer lx;
+	const struct token *toks;	/* NULL: the one token below */
+	int n, i;
+	const struct pp_env *env;
+	struct token one;		/* a token read ahead and put back */
+};
+
+#define PP_FRAMES 8			/* frames in struct pp before the arena */
 
 struct pp {
 	struct program *prog;
@@ -18,8 +30,10 @@ struct pp {
 					 * now (parse.c); macros go here instead */
 	int is_stpm;			/* @define goes to the global table */
 	struct macro_table *local;	/* this file's @defines */
-	struct pp_frame *frames;	/* input stack, grown in the arena */
+	struct pp_frame *frames;	/* input stack: first_frames, then grown
+					 * in the arena (struct pp is never copied) */
 	int nframes, frames_cap;
+	struct pp_frame first_frames[PP_FRAMES];
 	long expanded;			/* tokens produced by macros so far */
 	int cond_depth;			/* ( nesting in a %( condition */
 	int cond_bail;			/* too deep: unwind without reading */

@@ -224,7 +224,8 @@ static int process_file(struct sema *S, const struct file_ast *f)
 
 		if (p->is_alias)
 			continue;
-		if (sema_derive_probe(S, p, f)) {
+		/* a library probe's body, deferred by pass 1 */
+		if (parse_materialize_probe(S->prog, p) || sema_derive_probe(S, p, f)) {
 			rc = -1;
 			continue;
 		}

@@ -21,9 +21,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void push_dir(struct arena *a, struct ptrvec *out, const char *root,
@@ -95,6 +97,45 @@ void tapset_list_files(struct arena *a, const char *dir, const char *suffix,
 	qsort(out->v + first, (size_t)(out->n - first), sizeof(void *), cmp_str);
 }
 
+/* A library file, read into the program's arena (Debian's library is 4 MB
+ * of text): one open, fstat, read and close, and its pages come with the
+ * arena's, faulted in a stretch at a time (arena.c). The arena's zeroed
+ * memory gives the NUL after the text. */
+static struct src_file *load_source(struct arena *a, const char *dir, int dfd,
+				    const char *path)
+{
+	struct src_file *src;
+	struct stat st;
+	char *text;
+	size_t got = 0;
+	int fd, e;
+
+	if (dfd < 0 || (fd = openat(dfd, path + strlen(dir) + 1, O_RDONLY | O_CLOEXEC)) < 0)
+		return src_file_load(path);	/* which says why */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return src_file_load(path);
+	}
+	text = arena_alloc(a, (size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+
+		if (n <= 0) {
+			e = n < 0 ? errno : EIO;
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	src = arena_alloc(a, sizeof(*src));
+	src->name = path;
+	src->text = text;
+	src->len = got;
+	return src;
+}
+
 /* Parse every file with the suffix in every directory; returns the number
  * parsed, or -1 when a file cannot be read or has errors. */
 static int parse_pass(struct session *s, const struct ptrvec *dirs, const char *suffix)
@@ -103,10 +144,15 @@ static int parse_pass(struct session *s, const struct ptrvec *dirs, const char *
 
 	for (i = 0; i < dirs->n; i++) {
 		struct ptrvec files = { 0 };
+		int dfd;
 
 		tapset_list_files(&s->arena, dirs->v[i], suffix, &files);
+		if (!files.n)
+			continue;
+		/* files by name in their directory: no walk of the whole path */
+		dfd = open(dirs->v[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		for (j = 0; j < files.n; j++) {
-			struct src_file *src = src_file_load(files.v[j]);
+			struct src_file *src = load_source(&s->arena, dirs->v[i], dfd, files.v[j]);
 			struct file_ast *f;
 
 			if (!src) {
@@ -125,7 +171,9 @@ static int parse_pass(struct session *s, const struct ptrvec *dirs, const char *
 			ptrvec_push(&s->arena, &s->prog.files, f);
 			count++;
 		}
-		if (s->verbose >= 2 && files.n)
+		if (dfd >= 0)
+			close(dfd);
+		if (s->verbose >= 2)
 			fprintf(stderr, "Searched%s: \"%s\", found: %d, processed: %d\n",
 				strcmp(suffix, ".stpm") ? "" : " for library macro files",
 				(const char *)dirs->v[i], files.n, files.n);
