@@ -21,6 +21,10 @@
 #     armed on nullb0, against no module and against a gstap probe on
 #     bio_endio that does nothing (the kprobe and the runtime's share).
 # Prints a table and writes it to $BUILD/bench-inject.txt.
+# Under TCG the guest's clocksource is the HPET (the TSC is not trusted),
+# and every clock read is an emulated MMIO access: a plain 20 ms nanosleep
+# costs the sleeper ~0.5 ms of CPU there, 2.3% of a busy-wait by itself.
+# VM_APPEND=tsc=reliable boots the guest on the TSC, as hardware runs.
 cd "$(dirname "$0")/.." || exit 2
 INJECT_ROOT=$(pwd)
 . tests/vm/lib_inject.sh
