@@ -2,18 +2,27 @@
 /*
  * probe_timer.h - timer.s/ms/us/ns/hz(N) (one hrtimer per probe),
  * timer.jiffies(N) (a timer_list), each with .randomize(M); and
- * timer.profile (an hrtimer per CPU at HZ, pinned).
+ * timer.profile (an hrtimer per CPU and probe at HZ, pinned).
  *
  * The handlers run in timer (interrupt) context, like stap's.
  */
 #ifndef STP_PROBE_TIMER_H
 #define STP_PROBE_TIMER_H
 
+struct stp_timer;
+
+/* A CPU's hrtimer of a timer.profile probe, and the probe it belongs to
+ * (a module may have several timer.profile probes: each has its own). */
+struct stp_profile_timer {
+	struct hrtimer hr;
+	struct stp_timer *owner;
+};
+
 struct stp_timer {
 	const struct stp_probe *probe;
 	struct hrtimer hr;
 	struct timer_list tl;
-	struct hrtimer __percpu *profile;	/* timer.profile: one per CPU */
+	struct stp_profile_timer __percpu *profile;	/* timer.profile: one per CPU */
 	int stopping;
 };
 
@@ -75,15 +84,13 @@ static void stp_timer_tl_fn(struct timer_list *tl)
 		mod_timer(tl, jiffies + max(1UL, j));
 }
 
-/* timer.profile: one pinned hrtimer per CPU. Each CPU's timer is found
- * by address; the probe is reached through the owner's stp_timer. */
-static const struct stp_probe *stp_profile_probe;
-static struct stp_timer *stp_profile_timer;
-
+/* timer.profile: one pinned hrtimer per CPU and probe, at HZ. */
 static enum hrtimer_restart stp_timer_profile_fn(struct hrtimer *hr)
 {
-	stp_probe_hit(stp_profile_probe, get_irq_regs(), NULL);
-	if (READ_ONCE(stp_profile_timer->stopping))
+	struct stp_timer *t = container_of(hr, struct stp_profile_timer, hr)->owner;
+
+	stp_probe_hit(t->probe, get_irq_regs(), NULL);
+	if (READ_ONCE(t->stopping))
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(hr, ns_to_ktime(NSEC_PER_SEC / HZ));
 	return HRTIMER_RESTART;
@@ -92,7 +99,7 @@ static enum hrtimer_restart stp_timer_profile_fn(struct hrtimer *hr)
 static void stp_timer_profile_start(void *info)
 {
 	struct stp_timer *t = info;
-	struct hrtimer *hr = this_cpu_ptr(t->profile);
+	struct hrtimer *hr = &this_cpu_ptr(t->profile)->hr;
 
 	hrtimer_start(hr, ns_to_ktime(NSEC_PER_SEC / HZ), HRTIMER_MODE_REL_PINNED);
 }
@@ -105,16 +112,14 @@ static int stp_timer_arm(const struct stp_probe *p, void *state)
 	memset(t, 0, sizeof(*t));
 	t->probe = p;
 	if (p->kind == STP_PK_TIMER_PROFILE) {
-		if (stp_profile_probe)
-			return -EBUSY;	/* the compiler merges timer.profile probes */
-		t->profile = alloc_percpu(struct hrtimer);
+		t->profile = alloc_percpu(struct stp_profile_timer);
 		if (!t->profile)
 			return -ENOMEM;
-		stp_profile_probe = p;
-		stp_profile_timer = t;
-		for_each_possible_cpu(cpu)
-			stp_timer_init_hr(per_cpu_ptr(t->profile, cpu), stp_timer_profile_fn,
+		for_each_possible_cpu(cpu) {
+			per_cpu_ptr(t->profile, cpu)->owner = t;
+			stp_timer_init_hr(&per_cpu_ptr(t->profile, cpu)->hr, stp_timer_profile_fn,
 					  HRTIMER_MODE_REL_PINNED);
+		}
 		on_each_cpu(stp_timer_profile_start, t, 1);
 		return 0;
 	}
@@ -136,10 +141,9 @@ static void stp_timer_disarm(const struct stp_probe *p, void *state)
 	WRITE_ONCE(t->stopping, 1);
 	if (t->profile) {
 		for_each_possible_cpu(cpu)
-			hrtimer_cancel(per_cpu_ptr(t->profile, cpu));
+			hrtimer_cancel(&per_cpu_ptr(t->profile, cpu)->hr);
 		free_percpu(t->profile);
 		t->profile = NULL;
-		stp_profile_probe = NULL;
 	} else if (p->jiffies) {
 #ifdef STP_HAVE_TIMER_DELETE_SYNC
 		timer_delete_sync(&t->tl);
