@@ -9,6 +9,11 @@
  * branch -> piece*
  * piece  -> atom ('*' | '+' | '?' | '{' m [',' [n]] '}')*
  * atom   -> '(' regex ')' | '.' | '^' | '$' | bracket | '\' char | char
+ *
+ * When the program calls matched() or ngroups() (tapsets/regex.stp), the
+ * programs also record where the whole match and each parenthesized
+ * group start and end (STP_RE_SAVE into slots 2k and 2k+1 for group k,
+ * 0 the whole match), and the runtime keeps the last match per context.
  */
 #include "gen_internal.h"
 
@@ -19,12 +24,16 @@
 
 #define RE_MAX 511	/* one less than STP_RE_MAX: the VM's closure stack */
 #define RE_REPEAT_MAX 255
+#define RE_GROUPS 16	/* STP_RE_GROUPS: groups matched() can see, the whole match included */
 
-enum re_kind { R_CHAR, R_ANY, R_CLASS, R_BOL, R_EOL, R_CAT, R_ALT, R_REPEAT, R_EMPTY };
+enum re_kind { R_CHAR, R_ANY, R_CLASS, R_BOL, R_EOL, R_CAT, R_ALT, R_REPEAT, R_EMPTY, R_GROUP };
+
+/* the runtime's opcodes (enum stp_re_op), by name */
+enum { OP_CHAR, OP_ANY, OP_CLASS, OP_SPLIT, OP_JMP, OP_BOL, OP_EOL, OP_MATCH, OP_SAVE };
 
 struct re_node {
 	enum re_kind kind;
-	int c;			/* R_CHAR; R_CLASS: class index */
+	int c;			/* R_CHAR; R_CLASS: class index; R_GROUP: its number */
 	int min, max;		/* R_REPEAT; max -1: unbounded */
 	struct re_node *a, *b;
 };
@@ -34,6 +43,7 @@ struct re_parser {
 	const char *p, *start;
 	const char *error;
 	struct ptrvec classes;	/* uint32_t[8] each */
+	int ngroups;		/* parenthesized groups so far */
 };
 
 struct re_inst {
@@ -44,6 +54,7 @@ struct re_prog {
 	struct re_inst in[RE_MAX + 1];
 	int n;
 	int overflow;
+	int groups;		/* record group positions (STP_RE_SAVE) */
 };
 
 static struct re_node *node(struct re_parser *P, enum re_kind k, struct re_node *a,
@@ -161,6 +172,7 @@ static struct re_node *parse_atom(struct re_parser *P)
 	switch (c) {
 	case '(':
 		P->p++;
+		c = ++P->ngroups;
 		n = parse_regex(P);
 		if (!n)
 			return NULL;
@@ -169,6 +181,8 @@ static struct re_node *parse_atom(struct re_parser *P)
 			return NULL;
 		}
 		P->p++;
+		n = node(P, R_GROUP, n, NULL);
+		n->c = c;
 		return n;
 	case '.':
 		P->p++;
@@ -302,29 +316,36 @@ static void compile(struct re_prog *pr, const struct re_node *n)
 	case R_EMPTY:
 		return;
 	case R_CHAR:
-		emit(pr, 0, n->c, 0, 0);
+		emit(pr, OP_CHAR, n->c, 0, 0);
 		return;
 	case R_ANY:
-		emit(pr, 1, 0, 0, 0);
+		emit(pr, OP_ANY, 0, 0, 0);
 		return;
 	case R_CLASS:
-		emit(pr, 2, 0, n->c, 0);
+		emit(pr, OP_CLASS, 0, n->c, 0);
 		return;
 	case R_BOL:
-		emit(pr, 5, 0, 0, 0);
+		emit(pr, OP_BOL, 0, 0, 0);
 		return;
 	case R_EOL:
-		emit(pr, 6, 0, 0, 0);
+		emit(pr, OP_EOL, 0, 0, 0);
+		return;
+	case R_GROUP:
+		if (pr->groups)
+			emit(pr, OP_SAVE, 0, 2 * n->c, 0);
+		compile(pr, n->a);
+		if (pr->groups)
+			emit(pr, OP_SAVE, 0, 2 * n->c + 1, 0);
 		return;
 	case R_CAT:
 		compile(pr, n->a);
 		compile(pr, n->b);
 		return;
 	case R_ALT:
-		split = emit(pr, 3, 0, 0, 0);
+		split = emit(pr, OP_SPLIT, 0, 0, 0);
 		pr->in[split].x = pr->n;
 		compile(pr, n->a);
-		jmp = emit(pr, 4, 0, 0, 0);
+		jmp = emit(pr, OP_JMP, 0, 0, 0);
 		pr->in[split].y = pr->n;
 		compile(pr, n->b);
 		pr->in[jmp].x = pr->n;
@@ -334,15 +355,15 @@ static void compile(struct re_prog *pr, const struct re_node *n)
 			compile(pr, n->a);
 		if (n->max < 0) {
 			/* top: split body, out; body; jmp top */
-			top = emit(pr, 3, 0, 0, 0);
+			top = emit(pr, OP_SPLIT, 0, 0, 0);
 			pr->in[top].x = pr->n;
 			compile(pr, n->a);
-			emit(pr, 4, 0, top, 0);
+			emit(pr, OP_JMP, 0, top, 0);
 			pr->in[top].y = pr->n;
 			return;
 		}
 		for (i = n->min; i < n->max; i++) {
-			split = emit(pr, 3, 0, 0, 0);
+			split = emit(pr, OP_SPLIT, 0, 0, 0);
 			pr->in[split].x = pr->n;
 			compile(pr, n->a);
 			pr->in[split].y = pr->n;
@@ -353,8 +374,23 @@ static void compile(struct re_prog *pr, const struct re_node *n)
 
 static const char *const re_ops[] = {
 	"STP_RE_CHAR", "STP_RE_ANY", "STP_RE_CLASS", "STP_RE_SPLIT",
-	"STP_RE_JMP", "STP_RE_BOL", "STP_RE_EOL", "STP_RE_MATCH",
+	"STP_RE_JMP", "STP_RE_BOL", "STP_RE_EOL", "STP_RE_MATCH", "STP_RE_SAVE",
 };
+
+/* Does the program read its matches back (matched(), ngroups())? The
+ * optimiser has dropped the functions nobody calls. */
+static int wants_groups(const struct gen *g)
+{
+	int i;
+
+	for (i = 0; i < g->prog->funcs.n; i++) {
+		const struct func *f = g->prog->funcs.v[i];
+
+		if (!strcmp(f->name, "matched") || !strcmp(f->name, "ngroups"))
+			return 1;
+	}
+	return 0;
+}
 
 const char *gen_regex(struct gen *g, const struct expr *re)
 {
@@ -383,8 +419,20 @@ const char *gen_regex(struct gen *g, const struct expr *re)
 	pr = calloc(1, sizeof(*pr));
 	if (!pr)
 		INTERNAL_ERROR("out of memory");
+	pr->groups = wants_groups(g);
+	if (pr->groups && P.ngroups >= RE_GROUPS) {
+		diag_error(re->loc, "regular expression '%s' has too many groups for matched() "
+			   "(more than %d)", re->str, RE_GROUPS - 1);
+		g->failed = 1;
+		free(pr);
+		return NULL;
+	}
+	if (pr->groups)
+		emit(pr, OP_SAVE, 0, 0, 0);
 	compile(pr, n);
-	emit(pr, 7, 0, 0, 0);
+	if (pr->groups)
+		emit(pr, OP_SAVE, 0, 1, 0);
+	emit(pr, OP_MATCH, 0, 0, 0);
 	if (pr->overflow) {
 		diag_error(re->loc, "regular expression '%s' is too large (more than %d "
 			   "instructions)", re->str, RE_MAX);
@@ -411,8 +459,14 @@ const char *gen_regex(struct gen *g, const struct expr *re)
 		fprintf(g->regex_defs, "\t{ %s, %d, %d, %d },\n", re_ops[pr->in[i].op],
 			pr->in[i].c, pr->in[i].x, pr->in[i].y);
 	fprintf(g->regex_defs, "};\n");
-	fprintf(g->regex_defs, "static const struct stp_regex %s = { %s_prog, %d, %s };\n\n",
-		name, name, pr->n, P.classes.n ? gen_fmt(g, "%s_classes", name) : "NULL");
+	fprintf(g->regex_defs, "static const struct stp_regex %s = { %s_prog, %d, %s, %d };\n\n",
+		name, name, pr->n, P.classes.n ? gen_fmt(g, "%s_classes", name) : "NULL",
+		pr->groups ? P.ngroups + 1 : 0);
+	/* the runtime allocates the group positions only for such a program
+	 * (a tentative definition in lang_regex.h, completed here once) */
+	if (pr->groups)
+		fprintf(g->regex_defs, "#ifndef STP_RE_WANT_GROUPS\n#define STP_RE_WANT_GROUPS\n"
+			"static int stp_re_want_groups = 1;\n#endif\n\n");
 	free(pr);
 	return name;
 }
