@@ -5,7 +5,15 @@
 #     says EIO); the victim's fsync sees EIO once, its next fsyncs succeed
 #     (the kernel has forgotten); a writer outside the cgroup sees nothing;
 #  2. a bio rule on the device holding /boot is refused in the kernel
-#     (EPERM at arming) unless allow_root is given.
+#     (EPERM at arming) unless allow_root is given;
+#  3. 1. through the whole tool chain: inject run --vm with the shipped
+#     scenarios/writeback-eio.yaml (ext4 loaded by --vm-module); inject
+#     makes the scenario's cgroup /victim and starts the command in it;
+#     the command makes its file system from the root cgroup (mke2fs's
+#     writes are not the victim's), then writes and fsyncs 5 times from
+#     /victim while a writer in /other does the same: the victim's first
+#     fsync fails with EIO and only that one, the other sees none, the
+#     report counts one injected error.
 . "$(dirname "$0")/lib_inject.sh"
 vm_build_module
 
@@ -37,6 +45,39 @@ dmesg -c > /tmp/dm
 grep -v -e "ext4_end_bio" -e "Buffer I/O error on device nullb0" -e "inject_testmod: rule" /tmp/dm | while read -r l; do echo "$l" > /dev/kmsg; done
 '
 vm_run writeback "$body" || vm_done
+VM_OUT_MOD=$VM_OUT
+
+INJECT=$BUILD/inject
+OUT=$VM_WORK/wbrun
+mkdir -p "$OUT"
+"$INJECT" run --vm --json --vm-module crc32c_generic --vm-module ext4 \
+	"$ROOT/scenarios/writeback-eio.yaml" -- sh -c '
+echo $$ > /sys/fs/cgroup/cgroup.procs
+mkdir -p /mnt
+mke2fs -q -N 1024 /dev/nullb0 65536 > /dev/null && mount -t ext4 /dev/nullb0 /mnt || exit 9
+mkdir -p /sys/fs/cgroup/other
+sh -c "echo \$\$ > /sys/fs/cgroup/other/cgroup.procs; exec inj_fsync -n 5 /mnt/other" > /tmp/o &
+O=$!
+echo $$ > /sys/fs/cgroup/victim/cgroup.procs
+echo "RESULT victimcg cg=$(cat /proc/self/cgroup)"
+echo "RESULT victim $(inj_fsync -n 5 /mnt/victim)"
+wait $O
+echo "RESULT other $(cat /tmp/o)"
+echo $$ > /sys/fs/cgroup/cgroup.procs
+umount /mnt
+' > "$OUT/json" 2> "$OUT/err"
+echo "rc=$?" > "$OUT/rc"
+grep '"type":"command"' "$OUT/json" | sed 's/.*"text":"//; s/"}$//; s/\\n$//' > "$OUT/out"
+VM_OUT=$OUT/out
+cat "$OUT/out"
+expect_eq "inject run: the command ran in the scenario's cgroup" "$(vm_get cg victimcg | grep -o '/victim$')" /victim
+expect_eq "inject run: the victim's first fsync fails with EIO" "$(vm_get failed victim)" 1
+expect_eq "inject run: exactly once (the kernel forgets)" "$(vm_get eio victim)" 1
+expect_eq "inject run: a writer in another cgroup sees no error" "$(vm_get eio other)" 0
+expect_eq "inject run: the report counts one injected error" \
+	"$(grep '"type":"report"' "$OUT/json" | grep -o '"injected":[0-9]*' | head -1 | cut -d: -f2)" 1
+expect_eq "inject run: status is the command's" "$(cat "$OUT/rc")" rc=0
+VM_OUT=$VM_OUT_MOD
 expect_eq "victim: the first fsync fails with EIO" "$(vm_get failed victim)" 1
 expect_eq "victim: exactly once (the kernel forgets)" "$(vm_get eio victim)" 1
 expect_eq "a writer in another cgroup sees no error" "$(vm_get eio other)" 0
