@@ -486,18 +486,6 @@ static void maybe_at_entry(struct tv_ctx *c, struct tvar_access *acc, int uses_p
 	}
 }
 
-/* Entry values in a process .return probe: the runtime has entry handlers
- * for kretprobes only, so a uretprobe would read zeros. Refuse until it
- * has them. Returns -1 after the error, 0 when fine. */
-static int no_user_entry(struct tv_ctx *c, struct loc loc, const char *what)
-{
-	if (!c->user || !c->is_return || c->at_entry)
-		return 0;
-	tv_error(c, loc, "'%s' is not available in a process .return probe yet: it needs the "
-		 "value at entry (probe the function's entry instead)", what);
-	return -1;
-}
-
 /* --- pretty printing ($$parms, $x$, $x$$) --------------------------------- */
 
 struct pretty {
@@ -800,8 +788,6 @@ static int resolve_target(struct tv_ctx *c, struct expr *e)
 
 		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 			if (!strcmp(name + 2, kinds[k])) {
-				if (k < 2 && c->nparams && no_user_entry(c, e->loc, name))
-					return -1;
 				if (e->comps.n) {
 					tv_error(c, e->loc, "'%s' cannot be dereferenced", name);
 					return -1;
@@ -850,8 +836,6 @@ static int resolve_target(struct tv_ctx *c, struct expr *e)
 		tv_error(c, e->loc, "'%s' is not available: %s", name, param_unavailable(c, i));
 		return -1;
 	}
-	if (no_user_entry(c, e->loc, name))
-		return -1;
 	path_start(c, &p, i);
 	if (path_components(c, &p, &e->comps))
 		return -1;
@@ -995,8 +979,6 @@ static int resolve(struct tv_ctx *c, struct expr *e)
 			tv_error(c, e->loc, "'@entry' is only available in .return probes");
 			return -1;
 		}
-		if (no_user_entry(c, e->loc, "@entry"))
-			return -1;
 		c->at_entry = 1;
 		rc = resolve_tree_at_entry(c, e->left);
 		c->at_entry = saved;
