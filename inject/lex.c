@@ -88,7 +88,13 @@ static enum tok keyword_kind(const char *s, size_t n)
 	for (h = keyword_hash(s, n); keyword_slot[h]; h = (h + 1) % KEYWORD_SLOTS) {
 		const struct keyword *k = &keywords[keyword_slot[h] - 1];
 
-		if (k->len == n && !memcmp(k->name, s, n))
+		size_t i;
+
+		if (k->len != n)
+			continue;
+		for (i = 0; i < n && k->name[i] == s[i]; i++)	/* <= 8 bytes */
+			;
+		if (i == n)
 			return k->kind;
 	}
 	return T_IDENT;
@@ -135,25 +141,29 @@ static void newlines(struct lexer *lx, const char *from, const char *to)
 	}
 }
 
-/* Skip whitespace and the three comment styles; returns whether any. */
+/* Skip whitespace and the three comment styles; returns whether any.
+ * The text ends in a NUL (struct src_file), which is no space and no
+ * comment: the loop stops there without comparing against lx->end. */
 static int skip_space(struct lexer *lx)
 {
 	const char *p = lx->p, *start = p;
 
 	for (;;) {
-		if (p >= lx->end)
-			break;
-		if (*p == '\n') {
+		unsigned char c = (unsigned char)*p;
+
+		if (char_class[c] & CC_SPACE) {
+			p++;
+		} else if (c == '\n') {
 			p++;
 			lx->line++;
 			lx->line_start = p;
-		} else if (char_class[(unsigned char)*p] & CC_SPACE) {
-			p++;
-		} else if (*p == '#' || (*p == '/' && p + 1 < lx->end && p[1] == '/')) {
+		} else if (p >= lx->end) {
+			break;
+		} else if (c == '#' || (c == '/' && p[1] == '/')) {
 			p = memchr(p, '\n', (size_t)(lx->end - p));
 			if (!p)
 				p = lx->end;
-		} else if (*p == '/' && p + 1 < lx->end && p[1] == '*') {
+		} else if (c == '/' && p[1] == '*') {
 			const char *q = p + 2;
 
 			/* jump from '*' to '*' until one is followed by '/' */
@@ -188,8 +198,11 @@ static int hexval(int c)
 	return -1;
 }
 
+/* The rarer tokens are scanned out of line (noinline), so that lex_next,
+ * which runs for every token, stays small and cheap to enter. */
+
 /* number -> decimal | 0x hex | 0 octal; values above 2^63 wrap, as stap's */
-static void scan_number(struct lexer *lx, struct token *t)
+static __attribute__((noinline)) void scan_number(struct lexer *lx, struct token *t)
 {
 	const char *p = lx->p;
 	uint64_t v = 0;
@@ -230,7 +243,7 @@ static void scan_number(struct lexer *lx, struct token *t)
 }
 
 /* string -> '"' (char | escape)* '"'; escapes are C's */
-static void scan_string(struct lexer *lx, struct token *t)
+static __attribute__((noinline)) void scan_string(struct lexer *lx, struct token *t)
 {
 	const char *start = lx->p, *p = start + 1;
 	struct loc open = loc_at(lx, start, 1);
@@ -303,13 +316,16 @@ static void scan_string(struct lexer *lx, struct token *t)
 }
 
 /* embedded -> '%{' any text '%}' */
-static void scan_embedded(struct lexer *lx, struct token *t)
+static __attribute__((noinline)) void scan_embedded(struct lexer *lx, struct token *t)
 {
 	const char *start = lx->p, *p = start + 2;
 
 	t->loc = loc_at(lx, start, 2);
-	while (p + 1 < lx->end && !(p[0] == '%' && p[1] == '}'))
+	/* from '%' to '%' until one is followed by '}' */
+	while ((p = memchr(p, '%', (size_t)(lx->end - p))) && p + 1 < lx->end && p[1] != '}')
 		p++;
+	if (!p)
+		p = lx->end;
 	t->kind = T_EMBEDDED;
 	if (p + 1 >= lx->end) {
 		diag_error(t->loc, "unterminated embedded C block: no '%%}'");

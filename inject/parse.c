@@ -400,10 +400,13 @@ static struct expr *parse_at(struct parser *p)
 	const struct token *t = next(p);
 	struct loc loc = t->loc, open;
 	const char *name = tok_text(p, t) + 1;
+	size_t n = (size_t)t->loc.len - 1;
 	struct expr *e;
 	size_t i;
 
-	if (!strcmp(name, "cast") || !strcmp(name, "var")) {
+/* name is s: a length check and a memcmp, no strcmp ladder per operator */
+#define NAME_IS(s) (n == strlen(s) && !memcmp(name, (s), n))
+	if (NAME_IS("cast") || NAME_IS("var")) {
 		int is_cast = name[0] == 'c';
 
 		e = new_expr(p, is_cast ? E_CAST : E_ATVAR, loc);
@@ -427,7 +430,7 @@ static struct expr *parse_at(struct parser *p)
 		parse_components(p, e);
 		return e;
 	}
-	if (!strcmp(name, "defined") || !strcmp(name, "entry") || !strcmp(name, "probewrite")) {
+	if (NAME_IS("defined") || NAME_IS("entry") || NAME_IS("probewrite")) {
 		e = new_expr(p, name[0] == 'd' ? E_DEFINED : name[0] == 'e' ? E_ENTRY
 									    : E_PROBEWRITE, loc);
 		open = expect(p, T_LPAREN)->loc;
@@ -436,7 +439,7 @@ static struct expr *parse_at(struct parser *p)
 		return e;
 	}
 	for (i = 0; i < sizeof(statops) / sizeof(statops[0]); i++) {
-		if (strcmp(name, statops[i].name))
+		if (!NAME_IS(statops[i].name))
 			continue;
 		e = new_expr(p, E_STAT, loc);
 		e->statop = statops[i].op;
@@ -467,12 +470,13 @@ static struct expr *parse_at(struct parser *p)
 		return e;
 	}
 	for (i = 0; at_calls[i]; i++)
-		if (!strcmp(name, at_calls[i])) {
+		if (NAME_IS(at_calls[i])) {
 			e = new_expr(p, E_CALL, loc);
 			e->name = name - 1;
 			parse_args(p, &e->args);
 			return e;
 		}
+#undef NAME_IS
 	error_at(p, loc, "unknown macro or operator '@%s'", name);
 }
 

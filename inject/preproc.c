@@ -178,8 +178,10 @@ void pp_init_at(struct pp *pp, struct program *prog, const struct src_file *src,
 	lx->line_start = line_start;
 }
 
-/* The next token with no expansion at all (sets pp->env). */
-static void raw_next(struct pp *pp, struct token *t)
+/* The next token with no expansion at all (sets pp->env). Forced inline
+ * into pp_next, which runs for every token the parser sees. */
+static inline __attribute__((always_inline)) void raw_next_inline(struct pp *pp,
+								  struct token *t)
 {
 	for (;;) {
 		struct pp_frame *f = &pp->frames[pp->nframes - 1];
@@ -200,6 +202,11 @@ static void raw_next(struct pp *pp, struct token *t)
 		}
 		pp->nframes--;
 	}
+}
+
+static void raw_next(struct pp *pp, struct token *t)
+{
+	raw_next_inline(pp, t);
 }
 
 /* The kind of the next raw token, without consuming it. */
@@ -387,24 +394,27 @@ static int pp_operand(struct pp *pp, struct pp_value *v)
 		return 0;
 	case T_IDENT: {
 		const char *name = tok_name(pp->arena, &t);
+		size_t n = (size_t)t.loc.len;
 		const char *rel = ti && ti->kernel_release ? ti->kernel_release : "";
 
-		if (!strcmp(name, "kernel_v")) {
+/* a length check and a memcmp: this runs for most %( conditions */
+#define NAME_IS(s) (n == sizeof(s) - 1 && !memcmp(name, s, n))
+		if (NAME_IS("kernel_v")) {
 			v->str = kernel_v(pp, rel);
 			v->is_version = 1;
-		} else if (!strcmp(name, "kernel_vr")) {
+		} else if (NAME_IS("kernel_vr")) {
 			v->str = rel;
 			v->is_version = 1;
-		} else if (!strcmp(name, "arch")) {
+		} else if (NAME_IS("arch")) {
 			v->str = ti && ti->arch ? ti->arch : "";
-		} else if (!strcmp(name, "runtime")) {
+		} else if (NAME_IS("runtime")) {
 			v->str = ti && ti->runtime ? ti->runtime : "kernel";
-		} else if (!strcmp(name, "systemtap_v")) {
+		} else if (NAME_IS("systemtap_v")) {
 			v->str = ti && ti->systemtap_version ? ti->systemtap_version : "4.8";
 			v->is_version = 1;
-		} else if (!strcmp(name, "systemtap_privilege")) {
+		} else if (NAME_IS("systemtap_privilege")) {
 			v->str = ti && ti->privilege ? ti->privilege : "stapdev";
-		} else if (!strcmp(name, "guru_mode")) {
+		} else if (NAME_IS("guru_mode")) {
 			v->is_num = 1;
 			v->num = (ti && ti->guru_mode) || pp->prog->guru;
 		} else if (!strncmp(name, "CONFIG_", 7)) {
@@ -417,6 +427,7 @@ static int pp_operand(struct pp *pp, struct pp_value *v)
 			diag_error(t.loc, "unknown preprocessor variable '%s'", name);
 			return -1;
 		}
+#undef NAME_IS
 		return 0;
 	}
 	default:
@@ -607,7 +618,7 @@ static int is_builtin_at(const char *name)
 	int i;
 
 	for (i = 0; builtins[i]; i++)
-		if (!strcmp(builtins[i], name))
+		if (builtins[i][0] == name[0] && !strcmp(builtins[i], name))
 			return 1;
 	return 0;
 }
@@ -967,7 +978,7 @@ static void pp_script_arg(struct pp *pp, struct token *t)
 void pp_next(struct pp *pp, struct token *t)
 {
 	for (;;) {
-		raw_next(pp, t);
+		raw_next_inline(pp, t);
 		switch (t->kind) {
 		case T_PP_OPEN:
 			pp_conditional(pp, t);

@@ -16,7 +16,8 @@ START_TEST(alloc_is_zeroed_and_aligned)
 		unsigned char *p = arena_alloc(&a, (size_t)i * 7);
 		size_t j;
 
-		ck_assert_uint_eq((uintptr_t)p % 16, 0);
+		/* 16 for a size that rounds to a multiple of 16, else 8 */
+		ck_assert_uint_eq((uintptr_t)p % (((size_t)i * 7 + 7) / 8 % 2 ? 8 : 16), 0);
 		for (j = 0; j < (size_t)i * 7; j++)
 			ck_assert_uint_eq(p[j], 0);
 		memset(p, 0xab, (size_t)i * 7);
@@ -100,6 +101,57 @@ START_TEST(reset_reuses_the_newest_chunk_zeroed)
 }
 END_TEST
 
+/* After a reset, memory is zeroed lazily, a little ahead of each
+ * allocation: every byte handed out again must still read 0, small or large,
+ * and beyond the bytes the first round used. */
+START_TEST(reset_zeroes_what_it_hands_out_again)
+{
+	struct arena a;
+	size_t sizes[] = { 8, 24, 56, 176, 3000, 1, 40000, 16 };
+	int round, i;
+
+	arena_init(&a);
+	for (round = 0; round < 3; round++) {
+		size_t total = 0;
+
+		for (i = 0; total < (size_t)(round + 1) * 100000; i = (i + 1) % 8) {
+			unsigned char *p = arena_alloc(&a, sizes[i]);
+			size_t j;
+
+			for (j = 0; j < sizes[i]; j++)
+				ck_assert_uint_eq(p[j], 0);
+			memset(p, 0xa5, sizes[i]);
+			total += sizes[i];
+		}
+		arena_reset(&a);
+	}
+	arena_free(&a);
+}
+END_TEST
+
+/* Chunks of 4 MB and more are mappings of their own (huge pages where the
+ * kernel offers them): zeroed, writable to the end, reset and freed alike. */
+START_TEST(huge_chunks_work_like_the_others)
+{
+	struct arena a;
+	unsigned char *p;
+	size_t i, n = 5 * 1024 * 1024;
+
+	arena_init(&a);
+	p = arena_alloc(&a, n);
+	for (i = 0; i < n; i += 4096)
+		ck_assert_uint_eq(p[i], 0);
+	memset(p, 0x5a, n);
+	arena_reset(&a);
+	p = arena_alloc(&a, n);
+	for (i = 0; i < n; i++)
+		if (p[i])
+			ck_abort_msg("byte %zu of a reused huge chunk is not zero", i);
+	arena_free(&a);
+	ck_assert_ptr_null(a.head);
+}
+END_TEST
+
 Suite *arena_suite(void)
 {
 	Suite *s = suite_create("arena");
@@ -107,6 +159,8 @@ Suite *arena_suite(void)
 
 	tcase_add_test(tc, alloc_is_zeroed_and_aligned);
 	tcase_add_test(tc, reset_reuses_the_newest_chunk_zeroed);
+	tcase_add_test(tc, reset_zeroes_what_it_hands_out_again);
+	tcase_add_test(tc, huge_chunks_work_like_the_others);
 	tcase_add_test(tc, large_allocation_gets_its_own_chunk);
 	tcase_add_test(tc, strings_and_printf);
 	tcase_add_test(tc, ptrvec_grows_and_keeps_order);
