@@ -4,10 +4,27 @@
  * timer.jiffies(N) (a timer_list), each with .randomize(M); and
  * timer.profile (an hrtimer per CPU and probe at HZ, pinned).
  *
- * The handlers run in timer (interrupt) context, like stap's.
+ * The handlers run in timer (interrupt) context, like stap's: pid(),
+ * execname() and the registers are the interrupted task's. timer.jiffies
+ * runs in the timer softirq (on PREEMPT_RT: in the ktimers/N thread).
  */
 #ifndef STP_PROBE_TIMER_H
 #define STP_PROBE_TIMER_H
+
+/*
+ * The hrtimers are HARD: on PREEMPT_RT an hrtimer without that mode
+ * expires in the ktimers/N thread, and every hit of timer.profile would
+ * sample that thread instead of the interrupted task. The handlers take
+ * only raw spinlocks, as kprobe handlers must anyway. Elsewhere HARD is
+ * what the plain modes already do.
+ */
+#ifdef STP_HAVE_HRTIMER_MODE_HARD
+#define STP_HRTIMER_REL HRTIMER_MODE_REL_HARD
+#define STP_HRTIMER_REL_PINNED HRTIMER_MODE_REL_PINNED_HARD
+#else
+#define STP_HRTIMER_REL HRTIMER_MODE_REL
+#define STP_HRTIMER_REL_PINNED HRTIMER_MODE_REL_PINNED
+#endif
 
 struct stp_timer;
 
@@ -101,7 +118,7 @@ static void stp_timer_profile_start(void *info)
 	struct stp_timer *t = info;
 	struct hrtimer *hr = &this_cpu_ptr(t->profile)->hr;
 
-	hrtimer_start(hr, ns_to_ktime(NSEC_PER_SEC / HZ), HRTIMER_MODE_REL_PINNED);
+	hrtimer_start(hr, ns_to_ktime(NSEC_PER_SEC / HZ), STP_HRTIMER_REL_PINNED);
 }
 
 static int stp_timer_arm(const struct stp_probe *p, void *state)
@@ -118,7 +135,7 @@ static int stp_timer_arm(const struct stp_probe *p, void *state)
 		for_each_possible_cpu(cpu) {
 			per_cpu_ptr(t->profile, cpu)->owner = t;
 			stp_timer_init_hr(&per_cpu_ptr(t->profile, cpu)->hr, stp_timer_profile_fn,
-					  HRTIMER_MODE_REL_PINNED);
+					  STP_HRTIMER_REL_PINNED);
 		}
 		on_each_cpu(stp_timer_profile_start, t, 1);
 		return 0;
@@ -128,8 +145,8 @@ static int stp_timer_arm(const struct stp_probe *p, void *state)
 		mod_timer(&t->tl, jiffies + max(1, p->jiffies));
 		return 0;
 	}
-	stp_timer_init_hr(&t->hr, stp_timer_hr_fn, HRTIMER_MODE_REL);
-	hrtimer_start(&t->hr, ns_to_ktime(stp_timer_period(p)), HRTIMER_MODE_REL);
+	stp_timer_init_hr(&t->hr, stp_timer_hr_fn, STP_HRTIMER_REL);
+	hrtimer_start(&t->hr, ns_to_ktime(stp_timer_period(p)), STP_HRTIMER_REL);
 	return 0;
 }
 
