@@ -4,6 +4,8 @@
 #   tests/lang/runok/NAME.stp    the script
 #   tests/lang/runok/NAME.out    its expected stdout, exactly
 #   tests/lang/runok/NAME.opts   optional: extra gstap options (-D, -G, -g ...)
+#   tests/lang/runok/NAME.guru   optional: guru-run options for the run, as sh
+#                                words (-x PID, -c 'CMD': gstap's -x and -c)
 #   tests/lang/runok/NAME.err    optional: lines that must each appear in its
 #                                stderr; without it stderr must be empty and
 #                                guru-run must exit 0
@@ -78,6 +80,7 @@ while [ $# -gt 0 ]; do
 	while [ $# -gt 0 ] && [ $i -lt "$BATCH" ]; do
 		batch="$batch $1"
 		files="$files $tmp/ko/$1.ko:/t/$1.ko"
+		[ -f "$dir/$1.guru" ] && files="$files $top/$dir/$1.guru:/t/$1.guru"
 		shift
 		i=$((i + 1))
 	done
@@ -85,7 +88,8 @@ while [ $# -gt 0 ]; do
 	cmd='show() { cat "$1"; [ -s "$1" ] && [ -n "$(tail -c 1 "$1")" ] && echo && echo "@@@runok nonl"; }
 	for m in'"$batch"'; do
 		echo "@@@runok begin $m"
-		guru-run /t/$m.ko >/tmp/o 2>/tmp/e; rc=$?
+		g=; [ -f /t/$m.guru ] && g=$(cat /t/$m.guru)
+		eval "guru-run $g /t/$m.ko" >/tmp/o 2>/tmp/e; rc=$?
 		show /tmp/o
 		echo "@@@runok stderr $m $rc"
 		show /tmp/e
