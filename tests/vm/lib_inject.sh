@@ -14,7 +14,8 @@ ROOT=${INJECT_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 # the standard kernel by default, not a -rt one installed beside it
-KVER=${INJECT_VM_KERNEL:-${GSTAP_VM_RELEASE:-$(ls /boot/vmlinuz-* 2>/dev/null | grep -v -e '-rt-' | sed 's|.*/vmlinuz-||' | sort -V | tail -1)}}
+# (target.c's rule, through gstap --vm-release)
+KVER=${INJECT_VM_KERNEL:-${GSTAP_VM_RELEASE:-$("$BUILD/gstap" --vm-release 2>/dev/null)}}
 KDIR=/lib/modules/$KVER
 VM_WORK=$BUILD/vm-inject
 FAILS=0
