@@ -270,6 +270,8 @@ struct func {
 	struct ptrvec locals;		/* struct sym *, filled by sema */
 	int used;			/* reachable from a probe */
 	int recursion_possible;
+	struct func *next_overload;	/* sema: same name and arity, next in
+					 * order; a 'next' in this body calls it */
 };
 
 /* A probe point: components separated by '.', each with an optional

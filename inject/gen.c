@@ -573,6 +573,9 @@ static void gen_function(struct gen *g, struct func *f, struct unit *u, int idx)
 		gen_line(g, "#define STAP_ERROR(...) do { stp_error(c, __VA_ARGS__); "
 			 "goto out; } while (0)");
 		gen_line(g, "#define STAP_PRINTF(...) stp_print_c(c, __VA_ARGS__)");
+		/* run-time overloading: the caller calls the next overload */
+		gen_line(g, "#define STAP_NEXT do { c->last_error = stp_next_mark; goto out; } "
+			 "while (0)");
 		for (i = 0; i < f->params.n; i++) {
 			const struct sym *p = f->params.v[i];
 
@@ -590,6 +593,7 @@ static void gen_function(struct gen *g, struct func *f, struct unit *u, int idx)
 		gen_line(g, "#undef STAP_RETURN");
 		gen_line(g, "#undef STAP_ERROR");
 		gen_line(g, "#undef STAP_PRINTF");
+		gen_line(g, "#undef STAP_NEXT");
 		for (i = 0; i < f->params.n; i++)
 			gen_line(g, "#undef STAP_ARG_%s", ((const struct sym *)f->params.v[i])->name);
 	} else if (f->body) {
@@ -637,7 +641,7 @@ static void save_entry_values(struct gen *g, const struct expr *e)
 	if (e->kind == E_ENTRY) {
 		const char *v = gen_expr(g, e->left);
 
-		gen_line(g, "((int64_t *)c->entry)[%d] = %s;", e->entry_slot, v);
+		gen_entry_store(g, e->entry_slot, v);
 		return;
 	}
 	if (e->kind == E_TARGET || e->kind == E_CAST || e->kind == E_ATVAR)
@@ -666,6 +670,29 @@ static void save_entry_stmt(struct gen *g, const struct stmt *s)
 	save_entry_stmt(g, s->else_);
 	if (s->fe)
 		save_entry_values(g, s->fe->limit);
+}
+
+static void note_entry_string(struct gen *g, const struct expr *e)
+{
+	if (e->kind == E_ENTRY && e->type == TY_STRING && e->entry_slot >= 0 &&
+	    e->entry_slot < g->probe->nentry)
+		g->entry_is_str[e->entry_slot] = 1;
+}
+
+const char *gen_entry_layout(struct gen *g, const struct derived_probe *p)
+{
+	int i, nstr = 0;
+
+	g->probe = p;
+	g->entry_is_str = arena_alloc(g->a, (size_t)p->nentry + 1);
+	memset(g->entry_is_str, 0, (size_t)p->nentry + 1);
+	walk_stmt(g, p->body, note_entry_string);
+	walk_expr(g, p->condition, note_entry_string);
+	for (i = 0; i < p->nentry; i++)
+		nstr += g->entry_is_str[i];
+	if (!nstr)
+		return gen_fmt(g, "%d * sizeof(int64_t)", p->nentry);
+	return gen_fmt(g, "%d * sizeof(int64_t) + %d * MAXSTRINGLEN", p->nentry - nstr, nstr);
 }
 
 static void gen_probe_entry(struct gen *g, struct derived_probe *p, struct unit *u, int idx)
@@ -752,8 +779,8 @@ static void emit_probe_table(struct gen *g, FILE *out)
 		if (p->maxactive)
 			fprintf(out, ", .maxactive = %d", p->maxactive);
 		if (p->nentry)
-			fprintf(out, ",\n\t  .entry_size = %d * sizeof(int64_t), "
-				".entry_handler = stp_probe_%d_entry", p->nentry, i);
+			fprintf(out, ",\n\t  .entry_size = %s, "
+				".entry_handler = stp_probe_%d_entry", gen_entry_layout(g, p), i);
 		if (p->kind == PK_TIMER || p->kind == PK_TIMER_PROFILE) {
 			if (p->timer_jiffies)
 				fprintf(out, ", .jiffies = 1, .interval_ns = %lld",
@@ -848,6 +875,7 @@ int gen_module(FILE *out, const struct program *prog, const struct gen_options *
 	for (i = 0; i < prog->probes.n; i++) {
 		struct derived_probe *p = prog->probes.v[i];
 
+		gen_entry_layout(g, p);
 		gen_probe(g, p, &probes[i], i);
 		if (p->nentry)
 			gen_probe_entry(g, p, &entries[i], i);
@@ -909,9 +937,16 @@ int gen_module(FILE *out, const struct program *prog, const struct gen_options *
 		fprintf(out, "/* %s */\nstatic void %s(struct stp_context *c)\n{\n",
 			entries[i].comment, entries[i].name);
 		fprintf(out, "\t%s *l = stp_frame_push(c, sizeof(*l));\n\n", entries[i].fr.type);
-		fprintf(out, "\tif (!l || !c->entry)\n\t\treturn;\n");
+		/* zeroed first: a handler that fails early leaves 0 and "" */
+		fprintf(out, "\tif (c->entry)\n\t\tmemset(c->entry, 0, %s);\n",
+			gen_entry_layout(g, prog->probes.v[i]));
+		/* @entry(f()) may read and write globals: locked as the probe */
+		fprintf(out, "\tif (!l || !c->entry || %s)\n\t\treturn;\n",
+			prog->globals.n ? "stp_lock_globals(c)" : "0");
 		fwrite(entries[i].text, 1, entries[i].len, out);
 		fprintf(out, "out: __attribute__((unused));\n");
+		if (prog->globals.n)
+			fprintf(out, "\tstp_unlock_globals(c);\n");
 		fprintf(out, "\tstp_frame_pop(c, sizeof(*l));\n}\n\n");
 		free(entries[i].text);
 	}

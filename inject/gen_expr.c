@@ -542,23 +542,18 @@ static int func_index(struct gen *g, const struct func *f)
 	return -1;
 }
 
-static const char *gen_call(struct gen *g, const struct expr *e)
+/* One function of the call's overload chain: push its frame, pass vals,
+ * call, take the result into t; when it says 'next', the following
+ * overload gets the same arguments (stap: "all functions exhausted" after
+ * the last). */
+static void gen_call_one(struct gen *g, const struct expr *e, const struct func *f,
+			 const char **vals, const char *near, const char *t)
 {
-	const struct func *f = e->func;
-	const char **vals, *near, *t = NULL;
 	int idx, i;
 
-	if (!f)
-		return gen_builtin_call(g, e);
 	idx = func_index(g, f);
 	if (idx < 0)
 		INTERNAL_ERROR("call of '%s', a function pass 2 did not keep", f->name);
-	vals = gen_list(g, &e->args);
-	near = gen_near(g, e->loc);
-	if (f->ret_type == TY_STRING)
-		t = gen_temp_str(g);
-	else if (f->ret_type == TY_LONG)
-		t = gen_temp_long(g);
 	gen_line(g, "{");
 	g->indent++;
 	gen_line(g, "struct stp_frame_f%d_%s *f;", idx, f->name);
@@ -591,6 +586,33 @@ static const char *gen_call(struct gen *g, const struct expr *e)
 	gen_line(g, "stp_nest_exit(c);");
 	g->indent--;
 	gen_line(g, "}");
+	gen_line(g, "if (unlikely(c->last_error == stp_next_mark)) {");
+	g->indent++;
+	if (f->next_overload) {
+		gen_line(g, "c->last_error = NULL;");
+		gen_call_one(g, e, f->next_overload, vals, near, t);
+	} else {
+		gen_line(g, "c->last_error = \"all functions exhausted\";");
+		gen_line(g, "c->last_stmt = %s;", near);
+	}
+	g->indent--;
+	gen_line(g, "}");
+}
+
+static const char *gen_call(struct gen *g, const struct expr *e)
+{
+	const struct func *f = e->func;
+	const char **vals, *near, *t = NULL;
+
+	if (!f)
+		return gen_builtin_call(g, e);
+	vals = gen_list(g, &e->args);
+	near = gen_near(g, e->loc);
+	if (f->ret_type == TY_STRING)
+		t = gen_temp_str(g);
+	else if (f->ret_type == TY_LONG)
+		t = gen_temp_long(g);
+	gen_call_one(g, e, f, vals, near, t);
 	gen_check_error(g);
 	return t ? t : "0";
 }

@@ -55,6 +55,8 @@ struct gen {
 	struct loop_labels *loop;
 	int label_seq;
 	int in_entry;			/* emitting a .return probe's entry handler */
+	char *entry_is_str;		/* per entry slot of g->probe: 1 for a string
+					 * (MAXSTRINGLEN bytes after the longs) */
 	struct ptrvec hists;		/* struct hist_use * */
 	FILE *regex_defs;		/* compiled regular expressions */
 	char *regex_buf;
@@ -109,6 +111,12 @@ void gen_tvar_store(struct gen *g, const struct expr *lhs, const char *v);
 /* A .return probe's value saved at entry; and the saving, in the entry
  * handler, of what an expression needs. */
 const char *gen_entry_slot(struct gen *g, int slot);
+/* In an entry handler: save the value v (a long, or a string when the slot
+ * is one) into slot. */
+void gen_entry_store(struct gen *g, int slot, const char *v);
+/* The layout of p's entry slots (sets g->entry_is_str) and the C
+ * expression of their size in bytes. */
+const char *gen_entry_layout(struct gen *g, const struct derived_probe *p);
 void gen_tvar_save_entry(struct gen *g, const struct expr *e);
 
 #endif

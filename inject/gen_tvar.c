@@ -168,10 +168,44 @@ void gen_tvar_store(struct gen *g, const struct expr *lhs, const char *v)
 	store_failed(g, lhs, ld->kind == TV_UDEREF ? "user" : "kernel", addr);
 }
 
+/* Where slot lives in c->entry: the longs first, 8 bytes each, then the
+ * strings, MAXSTRINGLEN bytes each (a string saved at entry is copied,
+ * stap's @entry(execname()) keeps the text, not a pointer into a frame). */
+static const char *entry_slot_address(struct gen *g, int slot)
+{
+	int i, nlong = 0, before = 0;
+
+	for (i = 0; i < g->probe->nentry; i++) {
+		int is_str = g->entry_is_str && g->entry_is_str[i];
+
+		nlong += !is_str;
+		if (i < slot && is_str == (g->entry_is_str && g->entry_is_str[slot]))
+			before++;
+	}
+	if (g->entry_is_str && g->entry_is_str[slot])
+		return gen_fmt(g, "((char *)c->entry + %d * sizeof(int64_t) + %d * MAXSTRINGLEN)",
+			       nlong, before);
+	return gen_fmt(g, "((char *)c->entry + %d * sizeof(int64_t))", before);
+}
+
 /* A value saved by the entry handler of a .return probe (slot of c->entry). */
 const char *gen_entry_slot(struct gen *g, int slot)
 {
-	return gen_fmt(g, "(c->entry ? ((const int64_t *)c->entry)[%d] : 0)", slot);
+	const char *at = entry_slot_address(g, slot);
+
+	if (g->entry_is_str && g->entry_is_str[slot])
+		return gen_fmt(g, "(c->entry ? (const char *)%s : \"\")", at);
+	return gen_fmt(g, "(c->entry ? *(const int64_t *)%s : 0)", at);
+}
+
+void gen_entry_store(struct gen *g, int slot, const char *v)
+{
+	const char *at = entry_slot_address(g, slot);
+
+	if (g->entry_is_str && g->entry_is_str[slot])
+		gen_line(g, "stp_str_copy(%s, %s);", at, v);
+	else
+		gen_line(g, "*(int64_t *)%s = %s;", at, v);
 }
 
 /* The steps of an access, or its saved entry value in a return handler. */
@@ -195,14 +229,12 @@ void gen_tvar_save_entry(struct gen *g, const struct expr *e)
 	if (!ta)
 		return;
 	if (ta->at_entry && !ta->pretty)
-		gen_line(g, "((int64_t *)c->entry)[%d] = %s;", ta->entry_slot,
-			 gen_steps(g, e, ta));
+		gen_entry_store(g, ta->entry_slot, gen_steps(g, e, ta));
 	for (i = 0; ta->pretty && i < ta->npretty; i++) {
 		const struct tvar_access *v = ta->pretty[i].value;
 
 		if (v && v->at_entry)
-			gen_line(g, "((int64_t *)c->entry)[%d] = %s;", v->entry_slot,
-				 gen_steps(g, e, v));
+			gen_entry_store(g, v->entry_slot, gen_steps(g, e, v));
 	}
 }
 

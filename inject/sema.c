@@ -157,25 +157,12 @@ static void index_file(struct sema *S, struct file_ast *f)
 	sema_index_aliases(S, f);
 }
 
-/* The script's own duplicate definitions (the library's are resolved by
- * search order: first file wins). */
+/* The script's own duplicate globals. Functions of one name and arity are
+ * stap's run-time overloads (sema_resolve.c chains them), not duplicates. */
 static int check_duplicates(const struct file_ast *user)
 {
 	int i, j, rc = 0;
 
-	for (i = 0; i < user->funcs.n; i++) {
-		struct func *f = user->funcs.v[i];
-
-		for (j = 0; j < i; j++) {
-			struct func *g = user->funcs.v[j];
-
-			if (!strcmp(f->name, g->name) && f->params.n == g->params.n) {
-				diag_error(f->loc, "function '%s' redefined", f->name);
-				diag_note(g->loc, "previous definition of '%s' is here", g->name);
-				rc = -1;
-			}
-		}
-	}
 	for (i = 0; i < user->globals.n; i++) {
 		struct global_decl *g = user->globals.v[i];
 
@@ -248,9 +235,44 @@ static int process_file(struct sema *S, const struct file_ast *f)
 	return rc;
 }
 
+static void no_expr(void *ctx, struct expr *e)
+{
+	(void)ctx;
+	(void)e;
+}
+
+static void note_next(void *ctx, struct stmt *s)
+{
+	if (s->kind == S_NEXT)
+		*(int *)ctx = 1;
+}
+
+/* A 'next' in a function passes the call to its next overload: keep the
+ * link (and the overload) only when the body has one, as stap's dead
+ * overload remover does. */
+static void keep_next_overload(struct sema *S, struct func *f)
+{
+	int can_next = 0;
+
+	if (!f->next_overload)
+		return;
+	if (f->embedded)
+		can_next = strstr(f->embedded, "STAP_NEXT") != NULL;
+	else
+		sema_walk_stmt(f->body, no_expr, note_next, &can_next);
+	if (!can_next) {
+		f->next_overload = NULL;
+		return;
+	}
+	if (f->next_overload->from_library)
+		sema_pull_file(S, sema_file_of(S, f->next_overload->loc.file));
+	queue_func(S, f->next_overload);
+}
+
 static int resolve_func(struct sema *S, struct func *f)
 {
 	struct scope sc = { .func = f, .locals = &f->locals, .file = f->loc.file };
+	int rc;
 
 	if (parse_materialize_func(S->prog, f))	/* a library body pass 1 deferred */
 		return -1;
@@ -260,9 +282,12 @@ static int resolve_func(struct sema *S, struct func *f)
 				   "mode (-g)", f->name);
 			return -1;
 		}
+		keep_next_overload(S, f);
 		return 0;
 	}
-	return sema_resolve_stmt(S, &sc, f->body);
+	rc = sema_resolve_stmt(S, &sc, f->body);
+	keep_next_overload(S, f);
+	return rc;
 }
 
 /* ---- reachability ---- */
@@ -303,6 +328,10 @@ static void mark_reachable(struct sema *S, struct ptrvec *all_funcs)
 		struct func *f = r.stack.v[--r.stack.n];
 
 		sema_walk_stmt(f->body, reach_expr, NULL, &r);
+		if (f->next_overload && !f->next_overload->used) {
+			f->next_overload->used = 1;
+			ptrvec_push(S->a, &r.stack, f->next_overload);
+		}
 	}
 }
 
@@ -313,6 +342,24 @@ static int in_vec(const struct ptrvec *v, const void *p)
 	for (i = 0; i < v->n; i++)
 		if (v->v[i] == p)
 			return 1;
+	return 0;
+}
+
+/* An overload of f (same name and arity) is kept: f is one no call reaches
+ * because an earlier one never says 'next' (stap does not warn). */
+static int in_vec(const struct ptrvec *v, const void *p);
+
+static int overload_used(const struct ptrvec *all_funcs, const struct ptrvec *was_used,
+			 const struct func *f)
+{
+	int i;
+
+	for (i = 0; i < all_funcs->n; i++) {
+		const struct func *o = all_funcs->v[i];
+
+		if (o != f && (o->used || in_vec(was_used, o)) && o->params.n == f->params.n && !strcmp(o->name, f->name))
+			return 1;
+	}
 	return 0;
 }
 
@@ -331,7 +378,7 @@ static void keep_used(struct sema *S, struct ptrvec *all_funcs, const struct ptr
 			f->used = 1;
 		if (f->used)
 			ptrvec_push(S->a, &S->prog->funcs, f);
-		else if (!f->from_library && !in_vec(was_used, f))
+		else if (!f->from_library && !in_vec(was_used, f) && !overload_used(all_funcs, was_used, f))
 			diag_warning(f->loc, "eliding unused function '%s'", f->name);
 	}
 	/* the script's globals in declaration order, then the library's */

@@ -256,6 +256,27 @@ static int resolve_const(struct sema *S, struct scope *sc, struct expr *e)
 	return 0;
 }
 
+/* stap's run-time overloading: the functions of one name and arity visible
+ * here, the script's first, then the library's in path order, are chained;
+ * a 'next' in one calls the following one (sema.c keeps a link only when
+ * the body can 'next'). v->v[first] is the one the call resolved to. */
+static void link_overloads(const struct scope *sc, struct ptrvec *v, int first)
+{
+	struct func *prev = v->v[first];
+	int i;
+
+	for (i = first + 1; i < v->n; i++) {
+		struct func *f = v->v[i];
+
+		if (f->params.n != prev->params.n ||
+		    (f->is_private && !private_visible(sc, f->loc.file)))
+			continue;
+		if (!prev->next_overload)
+			prev->next_overload = f;
+		prev = prev->next_overload;
+	}
+}
+
 static int resolve_call(struct sema *S, struct scope *sc, struct expr *e)
 {
 	struct ptrvec *v;
@@ -278,6 +299,7 @@ static int resolve_call(struct sema *S, struct scope *sc, struct expr *e)
 			continue;
 		}
 		e->func = f;
+		link_overloads(sc, v, i);
 		if (f->from_library)
 			sema_pull_file(S, sema_file_of(S, f->loc.file));
 		if (!f->used) {

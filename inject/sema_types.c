@@ -592,12 +592,36 @@ static void infer_stmt(struct tctx *t, struct stmt *s)
 		infer_stmt(t, s->else_);
 		break;
 	case S_NEXT:
-		if (t->report && t->func)
-			diag_error(s->loc, "'next' is only allowed in a probe");
+		/* in a function: the next overload (stap 4.x), at run time */
 		break;
 	default:
 		break;
 	}
+}
+
+/* A call may end in any overload of the chain (stap: they share one
+ * signature), so parameter and return types flow both ways along it. */
+static void unify_overload(struct tctx *t, struct func *f)
+{
+	struct func *n = f->next_overload;
+	int i;
+
+	if (!n)
+		return;
+	for (i = 0; i < f->params.n && i < n->params.n; i++) {
+		struct sym *p = f->params.v[i], *q = n->params.v[i];
+
+		unify(t, &q->type, &q->type_loc, p->type, p->type_loc,
+		      SUBJ("parameter", q->name));
+		if (!t->report)	/* reported once, in the other direction */
+			unify(t, &p->type, &p->type_loc, q->type, q->type_loc,
+			      SUBJ("parameter", p->name));
+	}
+	unify(t, &n->ret_type, &n->ret_type_loc, f->ret_type, f->ret_type_loc,
+	      SUBJ("the return value of", n->name));
+	if (!t->report)
+		unify(t, &f->ret_type, &f->ret_type_loc, n->ret_type, n->ret_type_loc,
+		      SUBJ("the return value of", f->name));
 }
 
 static void walk_all(struct tctx *t)
@@ -619,6 +643,7 @@ static void walk_all(struct tctx *t)
 	for (i = 0; i < prog->funcs.n; i++) {
 		t->func = prog->funcs.v[i];
 		infer_stmt(t, t->func->body);
+		unify_overload(t, t->func);
 	}
 	t->func = NULL;
 	for (i = 0; i < prog->probes.n; i++) {
@@ -653,13 +678,19 @@ int sema_infer_types(struct sema *S)
 		t.changed = 0;
 		walk_all(&t);
 	} while (t.changed && ++rounds < 1000);
-	t.report = 1;
-	walk_all(&t);
+	/* what returns nothing is void before the reporting walk, so using
+	 * it as a value is an error (stap: "unresolved type") */
 	for (i = 0; i < prog->funcs.n; i++) {
 		struct func *f = prog->funcs.v[i];
 
 		if (f->ret_type == TY_UNKNOWN)
 			f->ret_type = TY_VOID;
+	}
+	t.report = 1;
+	walk_all(&t);
+	for (i = 0; i < prog->funcs.n; i++) {
+		struct func *f = prog->funcs.v[i];
+
 		report_unresolved(&f->params, "parameter");
 		report_unresolved(&f->locals, "local variable");
 	}
