@@ -69,6 +69,14 @@ t=$(sed -n 's/^target //p' o) c=$(sed -n 's/^cmd //p' o)
 [ $st = 0 ] && echo "ok: -c: status is the script's (0), not the command's (3)" ||
 	echo "FAIL: -c: status $st"
 
+# guru-run -o FILE (gstap -o): the script's output in FILE, the command's
+# on stdout
+guru-run -o out.txt -c "sh -c 'echo cmd \$\$'" t_pid.ko >o 2>e; st=$?
+c=$(sed -n 's/^cmd //p' o)
+[ -n "$c" ] && [ "$(cat out.txt)" = "$(printf 'target %s\nend %s' $c $c)" ] && [ $st = 0 ] &&
+	echo "ok: -o FILE with -c: the script's output in FILE, the command's on stdout" ||
+	{ echo "FAIL: -o FILE with -c (status $st)"; cat o out.txt e; }
+
 # the command is held until the probes are armed: its own execve is seen
 guru-run -c 'true' t_exec.ko >o 2>e; st=$?
 grep -q '^execve .*/true' o && [ $st = 0 ] && echo "ok: -c: the command's execve is seen" ||
