@@ -152,7 +152,7 @@ void arena_reset(struct arena *a)
 		chunk_free(next);
 		next = n;
 	}
-	used = (size_t)(a->next - c->data);
+	used = a->next ? (size_t)(a->next - c->data) : 0;
 	if (used > c->dirty)
 		c->dirty = used;
 	c->next = NULL;
@@ -166,6 +166,8 @@ void arena_adopt(struct arena *dst, struct arena *src)
 
 	if (!tail)
 		return;
+	if (src->next && (size_t)(src->next - tail->data) > tail->dirty)
+		tail->dirty = (size_t)(src->next - tail->data);	/* if dst reuses it */
 	while (tail->next)
 		tail = tail->next;
 	/* behind dst's current chunk, so dst keeps bumping where it was */

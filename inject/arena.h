@@ -34,7 +34,7 @@ static inline void *arena_alloc(struct arena *a, size_t size)
 {
 	size_t pad;
 
-	size = (size + 7) & ~(size_t)7;
+	size = size ? (size + 7) & ~(size_t)7 : 8;	/* never NULL, even for 0 */
 	pad = (uintptr_t)a->next & 8 & ~size;	/* to 16 for a multiple of 16 */
 	if (size + pad <= (size_t)(a->ready - a->next)) {
 		void *p = a->next + pad;
