@@ -2,8 +2,10 @@
  * read: an extra "end" probe prints them, so that
  *     global count; probe kernel.function("vfs_read") { count++ }
  * shows "count=123" when the script ends. Scalars print as name=value,
- * strings quoted; arrays one line per element, name[k1,"k2"]=value;
- * statistics (when not empty) as name @count=N @min=N @max=N @sum=N @avg=N.
+ * strings quoted; arrays one line per element, name[k1,"k2"]=value, sorted
+ * by value, largest first, as stap does; statistics as name @count=N @min=N
+ * @max=N @sum=N @avg=N (an empty scalar one as "name @count=0x0", stap's
+ * text; empty elements do not exist).
  * The probe is ordinary, fully typed AST, so pass 3 needs nothing special.
  */
 #include "sema_internal.h"
@@ -245,8 +247,16 @@ static struct stmt *print_scalar(struct builder *b, struct sym *g)
 	struct ptrvec args = { 0 };
 	struct stmt *s;
 
-	if (g->type == TY_STATS)
-		return print_stats(b, g->name, NULL, scalar_value, g);
+	if (g->type == TY_STATS) {
+		/* stap 4.8 prints an empty statistic as "name @count=0x0" */
+		struct ptrvec none = { 0 };
+
+		s = print_stats(b, g->name, NULL, scalar_value, g);
+		s->else_ = stmt_of(b, S_EXPR);
+		s->else_->expr = printf_call(b, arena_printf(b->S->a, "%s @count=0x0\n", g->name),
+					     &none);
+		return s;
+	}
 	s = stmt_of(b, S_EXPR);
 	ptrvec_push(b->S->a, &args, ref(b, g));
 	s->expr = printf_call(b, arena_printf(b->S->a, g->type == TY_STRING ? "%s=\"%%s\"\n"
@@ -265,6 +275,10 @@ static struct stmt *print_array(struct builder *b, struct sym *g)
 
 	fe->fe = ARENA_NEW(b->S->a, struct foreach);
 	fe->fe->array = ref(b, g);
+	/* stap's order: by value, descending (statistics by @count) */
+	fe->fe->sort_column = -1;
+	fe->fe->sort_dir = -1;
+	fe->fe->sort_stat = STAT_COUNT;
 	fe->fe->key_syms = arena_alloc(b->S->a, sizeof(struct sym *) * (size_t)g->nkeys);
 	el->array = g;
 	el->keys = fe->fe->key_syms;

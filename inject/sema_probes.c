@@ -351,25 +351,24 @@ static int kernel_functions(struct sema *S, struct loc loc, const char *module,
 	return n;
 }
 
-static int family_kfunc(struct sema *S, struct expansion *x, struct probe_point *pp,
-			struct pp_component **c, int n, enum family fam)
+/* The probes of the functions matching fn in module mod (NULL: the kernel). */
+static int kfunc_in_module(struct sema *S, struct expansion *x, struct probe_point *pp,
+			   struct pp_component **c, int n, enum family fam, const char *mod,
+			   int by_glob)
 {
 	const struct pp_component *fn = find_comp(c, n, "function");
-	const struct pp_component *mod = find_comp(c, n, "module");
 	const struct pp_component *ret = find_comp(c, n, "return");
 	const struct pp_component *maxa = find_comp(c, n, "maxactive");
 	const struct pp_component *call = find_comp(c, n, "call");
 	struct ptrvec names = { 0 };
 	int i, count;
 
-	if (mod && !ksyms_module_exists(S->prog->target, mod->str)) {
-		if (x->optional)
-			return 0;
-		diag_error(mod->loc, "module '%s' not found for kernel %s", mod->str,
-			   S->prog->target->kernel_release);
-		return -1;
-	}
-	count = kernel_functions(S, fn->loc, mod ? mod->str : NULL, fn->str, &names);
+	/* a module a glob found: only the symbols it really has (no trusting
+	 * a literal name in every module whose symbols cannot be read) */
+	if (by_glob)
+		count = ksyms_match(S->a, S->prog->target, mod, fn->str, &names) < 0 ? 0 : 1;
+	else
+		count = kernel_functions(S, fn->loc, mod, fn->str, &names);
 	if (count < 0)
 		return -1;
 	for (i = 0; i < names.n; i++) {
@@ -380,7 +379,7 @@ static int family_kfunc(struct sema *S, struct expansion *x, struct probe_point 
 		text = fam == F_KPROBE ? "kprobe." : mod ? "" : "kernel.";
 		if (mod) {
 			text = arena_printf(S->a, "%smodule(", text);
-			append_quoted(S->a, &text, mod->str);
+			append_quoted(S->a, &text, mod);
 			text = arena_printf(S->a, "%s).", text);
 		}
 		text = arena_printf(S->a, "%sfunction(", text);
@@ -391,11 +390,42 @@ static int family_kfunc(struct sema *S, struct expansion *x, struct probe_point 
 			text = arena_printf(S->a, "%s.maxactive(%lld)", text, (long long)maxa->num);
 		sd = new_dprobe(S, x, pp->loc, ret ? PK_KRETPROBE : PK_KPROBE, text);
 		sd->dp.symbol = sym;
-		sd->dp.module = mod ? mod->str : NULL;
+		sd->dp.module = mod;
 		sd->dp.is_call = call != NULL;
 		sd->dp.maxactive = maxa ? (int)maxa->num : 0;
 	}
 	return names.n;
+}
+
+static int family_kfunc(struct sema *S, struct expansion *x, struct probe_point *pp,
+			struct pp_component **c, int n, enum family fam)
+{
+	const struct pp_component *mod = find_comp(c, n, "module");
+	struct ptrvec mods = { 0 };
+	int i, count = 0;
+
+	if (!mod)
+		return kfunc_in_module(S, x, pp, c, n, fam, NULL, 0);
+	if (!is_globby(mod->str)) {
+		if (!ksyms_module_exists(S->prog->target, mod->str)) {
+			if (x->optional)
+				return 0;
+			diag_error(mod->loc, "module '%s' not found for kernel %s", mod->str,
+				   S->prog->target->kernel_release);
+			return -1;
+		}
+		return kfunc_in_module(S, x, pp, c, n, fam, mod->str, 0);
+	}
+	/* module("dm_*"): every module of the target matching the glob */
+	ksyms_modules_match(S->a, S->prog->target, mod->str, &mods);
+	for (i = 0; i < mods.n; i++) {
+		int k = kfunc_in_module(S, x, pp, c, n, fam, mods.v[i], 1);
+
+		if (k < 0)
+			return -1;
+		count += k;
+	}
+	return count;
 }
 
 static int family_trace(struct sema *S, struct expansion *x, struct probe_point *pp,
