@@ -668,6 +668,78 @@ static void report_unresolved(struct ptrvec *syms, const char *kind)
 	}
 }
 
+/* ---- one histogram per statistic (stap checks it in pass 2) ---- */
+
+struct hist_seen {
+	struct sema *S;
+	struct ptrvec syms;		/* struct sym *: statistics with a histogram */
+	struct ptrvec firsts;		/* const struct expr *: its first @hist_ */
+};
+
+static int same_hist(const struct expr *a, const struct expr *b)
+{
+	int i;
+
+	if (a->statop != b->statop || a->args.n != b->args.n)
+		return 0;
+	for (i = 0; i < a->args.n; i++) {
+		const struct expr *x = a->args.v[i], *y = b->args.v[i];
+
+		if (x->kind != E_NUM || y->kind != E_NUM || x->num != y->num)
+			return 0;
+	}
+	return 1;
+}
+
+static void note_histogram(void *ctx, struct expr *e)
+{
+	struct hist_seen *h = ctx;
+	struct expr *v = e->left;
+	struct sym *s;
+	int i;
+
+	if (e->kind != E_STAT || (e->statop != STAT_HIST_LOG && e->statop != STAT_HIST_LINEAR))
+		return;
+	for (i = 0; e->statop == STAT_HIST_LINEAR && i < 3; i++)
+		if (i >= e->args.n || ((struct expr *)e->args.v[i])->kind != E_NUM) {
+			diag_error(e->loc, "'@hist_linear' needs literal start, stop and interval");
+			return;
+		}
+	s = !v ? NULL : v->kind == E_INDEX && v->base ? v->base->sym : v->sym;
+	if (!s)
+		return;
+	for (i = 0; i < h->syms.n; i++) {
+		const struct expr *first = h->firsts.v[i];
+
+		if (h->syms.v[i] != s)
+			continue;
+		if (!same_hist(first, e)) {
+			diag_error(e->loc, "multiple histogram types declared on '%s'", s->name);
+			diag_note(first->loc, "'%s' has %s here", s->name,
+				  statop_spelling[first->statop]);
+		}
+		return;
+	}
+	ptrvec_push(h->S->a, &h->syms, s);
+	ptrvec_push(h->S->a, &h->firsts, e);
+}
+
+static void check_histograms(struct sema *S)
+{
+	struct hist_seen h = { .S = S };
+	int i;
+
+	for (i = 0; i < S->prog->funcs.n; i++)
+		sema_walk_stmt(((struct func *)S->prog->funcs.v[i])->body, note_histogram, NULL,
+			       &h);
+	for (i = 0; i < S->prog->probes.n; i++) {
+		struct derived_probe *dp = S->prog->probes.v[i];
+
+		sema_walk_stmt(dp->body, note_histogram, NULL, &h);
+		sema_walk_expr(dp->condition, note_histogram, &h);
+	}
+}
+
 int sema_infer_types(struct sema *S)
 {
 	struct tctx t = { .S = S };
@@ -710,5 +782,7 @@ int sema_infer_types(struct sema *S)
 				diag_error(g->loc, "unresolved type of index %d of '%s'", k,
 					   g->name);
 	}
+	if (diag.errors == errors)
+		check_histograms(S);
 	return diag.errors > errors ? -1 : 0;
 }

@@ -195,17 +195,6 @@ START_TEST(statistics_get_their_histogram)
 }
 END_TEST
 
-START_TEST(two_histograms_on_one_statistic_are_an_error)
-{
-	const char *c = translate_opts("global s probe begin { s <<< 5 print(@hist_log(s)) "
-				       "print(@hist_linear(s, 0, 10, 2)) exit() }",
-				       0, NULL, NULL);
-
-	ck_assert_ptr_null(c);
-	ck_assert_msg(strstr(errors(), "used with two different histograms"), "%s", errors());
-}
-END_TEST
-
 START_TEST(printf_becomes_one_format_call)
 {
 	const char *c = translate("probe begin { printf(\"%d %s\\n\", 5, \"x\") exit() }");
@@ -339,7 +328,6 @@ Suite *gen_suite(void)
 	tcase_add_test(tc, maps_report_overflow_near_the_array);
 	tcase_add_test(tc, foreach_sorts_and_limits);
 	tcase_add_test(tc, statistics_get_their_histogram);
-	tcase_add_test(tc, two_histograms_on_one_statistic_are_an_error);
 	tcase_add_test(tc, printf_becomes_one_format_call);
 	tcase_add_test(tc, print_family_builds_the_format);
 	tcase_add_test(tc, calls_push_a_frame_and_check_nesting);

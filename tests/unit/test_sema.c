@@ -253,6 +253,38 @@ START_TEST(library_is_pulled_in_only_when_used)
 }
 END_TEST
 
+START_TEST(overloads_chain_through_next_only)
+{
+	const char *lib = "function f(x) { return x + 100 }\n";
+	struct func *f, *g;
+
+	/* the script's f says 'next': the library's f of the same arity is
+	 * the next overload, kept, with the shared parameter type */
+	ck_assert_int_eq(elaborate_with(lib, "function f(x) { if (x) next; return 1 }\n"
+					"probe begin { println(f(2)) }", 0, 0), 0);
+	ck_assert_int_eq(prog.funcs.n, 2);
+	f = prog.funcs.v[0];
+	g = prog.funcs.v[1];
+	ck_assert(!f->from_library && g->from_library);
+	ck_assert_ptr_eq(f->next_overload, g);
+	ck_assert_int_eq(((struct sym *)g->params.v[0])->type, TY_LONG);
+	teardown();
+	setup();
+	/* no 'next': the second is never reached, dropped without a warning */
+	ck_assert_int_eq(elaborate("function h() { return 1 }\nfunction h() { return 2 }\n"
+				   "probe begin { println(h()) }"), 0);
+	ck_assert_int_eq(prog.funcs.n, 1);
+	ck_assert_ptr_null(((struct func *)prog.funcs.v[0])->next_overload);
+	ck_assert_ptr_null(strstr(errors(), "eliding"));
+	teardown();
+	setup();
+	/* one histogram shape per statistic, as stap's pass 2 */
+	ck_assert_int_eq(elaborate("global s\nprobe begin { s <<< 1; print(@hist_log(s)); "
+				   "print(@hist_linear(s, 0, 10, 1)) }"), -1);
+	ck_assert_ptr_nonnull(strstr(errors(), "multiple histogram types declared on 's'"));
+}
+END_TEST
+
 START_TEST(unused_script_items_are_elided_with_warnings_unless_u)
 {
 	ck_assert_int_eq(elaborate("global g = 1, used\nfunction spare() { return 1 }\n"
@@ -355,6 +387,7 @@ Suite *sema_suite(void)
 	tcase_add_test(tc, bodies_are_copied_per_derived_probe);
 	tcase_add_test(tc, optional_sufficient_and_conditions);
 	tcase_add_test(tc, library_is_pulled_in_only_when_used);
+	tcase_add_test(tc, overloads_chain_through_next_only);
 	tcase_add_test(tc, unused_script_items_are_elided_with_warnings_unless_u);
 	tcase_add_test(tc, errors_have_stap_content_in_our_layout);
 	tcase_add_test(tc, guru_checks_need_g);
