@@ -949,8 +949,13 @@ static int resolve(struct tv_ctx *c, struct expr *e)
 	case E_CAST:
 		return resolve_cast(c, e);
 	case E_ATVAR:
-		tv_error(c, e->loc, "'@var(\"%s\")' needs debuginfo: BTF does not describe the "
-			 "kernel's global variables", e->str ? e->str : "");
+		/* BTF of this kernel has VARs for per-CPU variables only, and
+		 * System.map (where there is a real one) gives an address with
+		 * no type: a typed read needs DWARF, which gstap does not use */
+		tv_error(c, e->loc, "'@var(\"%s\"%s%s%s)' needs debuginfo: the kernel's BTF "
+			 "describes no global variables but per-CPU ones, and System.map has no "
+			 "types", e->str ? e->str : "", e->str2 ? ", \"" : "",
+			 e->str2 ? e->str2 : "", e->str2 ? "\"" : "");
 		return -1;
 	case E_DEFINED: {
 		int saved_quiet = c->quiet, saved_errors = c->errors, ok = 1;
