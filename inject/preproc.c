@@ -10,6 +10,7 @@
 #include "preproc.h"
 
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,12 +251,27 @@ static void unread(struct pp *pp, const struct token *t, const struct pp_env *en
 /* ---- conditionals ---- */
 
 /* Compare dotted versions field by field, numbers numerically. */
+/* The digits at *s as a number, saturating like strtoul; *s moves past them.
+ * By hand: strtoul's locale and sign handling cost more than the library's
+ * 8000 kernel_v comparisons need. */
+static unsigned long version_field(const char **s)
+{
+	unsigned long v = 0;
+
+	for (; **s >= '0' && **s <= '9'; (*s)++) {
+		unsigned d = (unsigned)(**s - '0');
+
+		v = v > (ULONG_MAX - d) / 10 ? ULONG_MAX : v * 10 + d;
+	}
+	return v;
+}
+
 static int version_cmp(const char *a, const char *b)
 {
 	while (*a && *b) {
 		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
-			unsigned long x = strtoul(a, (char **)&a, 10);
-			unsigned long y = strtoul(b, (char **)&b, 10);
+			unsigned long x = version_field(&a);
+			unsigned long y = version_field(&b);
 
 			if (x != y)
 				return x < y ? -1 : 1;
