@@ -130,21 +130,43 @@ static void append_quoted(struct arena *a, char **buf, const char *s)
 	*buf = out;
 }
 
+/* The text of a probe point's components, "kernel.function(\"f\").return".
+ * Built once per alias name and per probe: the exact length first, then
+ * one copy, since the tapset library has thousands of alias names. */
 static const char *comps_text(struct arena *a, struct pp_component **c, int n)
 {
-	char *buf = "";
+	size_t len = 1;
+	char *buf, *q;
+	const char *p;
 	int i;
 
 	for (i = 0; i < n; i++) {
-		buf = arena_printf(a, "%s%s%s", buf, i ? "." : "", c[i]->name);
+		len += strlen(c[i]->name) + 1;
 		if (c[i]->arg_kind == PPARG_NUM)
-			buf = arena_printf(a, "%s(%lld)", buf, (long long)c[i]->num);
-		else if (c[i]->arg_kind == PPARG_STR) {
-			buf = arena_printf(a, "%s(", buf);
-			append_quoted(a, &buf, c[i]->str);
-			buf = arena_printf(a, "%s)", buf);
+			len += 24;
+		else if (c[i]->arg_kind == PPARG_STR)
+			len += strlen(c[i]->str) * 2 + 4;
+	}
+	q = buf = arena_alloc(a, len);
+	for (i = 0; i < n; i++) {
+		if (i)
+			*q++ = '.';
+		q = stpcpy(q, c[i]->name);
+		if (c[i]->arg_kind == PPARG_NUM) {
+			q += sprintf(q, "(%lld)", (long long)c[i]->num);
+		} else if (c[i]->arg_kind == PPARG_STR) {
+			*q++ = '(';
+			*q++ = '"';
+			for (p = c[i]->str; *p; p++) {
+				if (*p == '"' || *p == '\\')
+					*q++ = '\\';
+				*q++ = *p;
+			}
+			*q++ = '"';
+			*q++ = ')';
 		}
 	}
+	*q = 0;
 	return buf;
 }
 

@@ -423,18 +423,23 @@ static void sb_puts(struct sbuf *b, const char *s)
 	b->len += n;
 }
 
+/* One vsnprintf in the common case: the buffer grows geometrically, so a
+ * retry after growing is rare (the generator makes ~17000 calls per run). */
 static __attribute__((format(printf, 2, 3))) void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	sb_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= room) {
+		sb_grow(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 
@@ -594,6 +599,19 @@ const char *syscall_tapset_generate(struct arena *a, const struct syscall_table 
 	return b.s;
 }
 
+/* head "\n" tail, without formatting a megabyte through vsnprintf. */
+static const char *concat_lines(struct arena *a, const char *head, size_t head_len,
+				const char *tail)
+{
+	size_t tail_len = strlen(tail);
+	char *s = arena_alloc(a, head_len + 1 + tail_len + 1);
+
+	memcpy(s, head, head_len);
+	s[head_len] = '\n';
+	memcpy(s + head_len + 1, tail, tail_len + 1);
+	return s;
+}
+
 /* The helpers of the generated text live in gen/syscalls_aux.stp beside
  * the table: not a tapset file of its own (the loader does not look in
  * gen/), but the head of this one, so that whatever pulls in a syscall
@@ -621,5 +639,5 @@ const char *syscall_tapset_source(struct arena *a, const char *table_path)
 	if (syscall_table_parse(a, src, &t) < 0)
 		return NULL;
 	text = syscall_tapset_generate(a, &t);
-	return arena_printf(a, "%s\n%s", aux->text, text);
+	return concat_lines(a, aux->text, aux->len, text);
 }

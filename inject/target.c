@@ -50,27 +50,38 @@ static void kconfig_insert(struct kconfig *kc, const char *name, const char *val
 	kc->values[i] = value;
 }
 
+/* Read the whole .config into the arena and index it in place: names and
+ * values point into that one copy (a distribution .config is ~250 KB). */
 static void kconfig_load(struct arena *a, struct kconfig *kc, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char line[1024];
+	char *text, *line, *next;
+	long size;
 
 	if (!f)
 		return;
+	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return;
+	}
+	text = arena_alloc(a, (size_t)size + 1);
+	size = (long)fread(text, 1, (size_t)size, f);
+	fclose(f);
+	text[size] = 0;
 	kc->cap = 1u << 15;	/* a distribution .config has about 10000 options */
 	kc->names = arena_alloc(a, sizeof(char *) * kc->cap);
 	kc->values = arena_alloc(a, sizeof(char *) * kc->cap);
-	while (fgets(line, sizeof(line), f) && kc->n < kc->cap / 2) {
-		char *eq = strchr(line, '='), *nl;
+	for (line = text; *line && kc->n < kc->cap / 2; line = next) {
+		char *nl = strchr(line, '\n'), *eq;
 
-		if (line[0] != 'C' || !eq)
+		next = nl ? nl + 1 : line + strlen(line);
+		if (nl)
+			*nl = 0;
+		if (line[0] != 'C' || !(eq = strchr(line, '=')))
 			continue;
 		*eq = 0;
-		if ((nl = strchr(eq + 1, '\n')))
-			*nl = 0;
-		kconfig_insert(kc, arena_strdup(a, line), arena_strdup(a, eq + 1));
+		kconfig_insert(kc, line, eq + 1);
 	}
-	fclose(f);
 }
 
 static int is_dir(const char *p)
