@@ -272,6 +272,8 @@ struct func {
 	int recursion_possible;
 	struct func *next_overload;	/* sema: same name and arity, next in
 					 * order; a 'next' in this body calls it */
+	int has_priority;		/* function f():N - overload order */
+	int64_t priority;		/* (default: 0 script, 1 library) */
 };
 
 /* A probe point: components separated by '.', each with an optional

@@ -1354,7 +1354,8 @@ static enum type parse_type(struct parser *p)
 	error_at(p, t->loc, "unknown type '%s': expected 'long' or 'string'", name);
 }
 
-/* function -> FUNCTION NAME [type] '(' [param (',' param)*] ')' (block | EMBEDDED)
+/* function -> FUNCTION NAME [type] '(' [param (',' param)*] ')' [':' NUM]
+ *             (block | EMBEDDED)
  * param -> NAME [type] */
 static void parse_function(struct parser *p, int is_private)
 {
@@ -1387,6 +1388,12 @@ static void parse_function(struct parser *p, int is_private)
 		} while (accept(p, T_COMMA));
 	}
 	expect_close(p, T_RPAREN, open, T_LPAREN);
+	/* stap 4.x overload priority: lower runs first (sema_resolve.c) */
+	if (peek_kind(p) == T_COLON && peek_at(p, 1)->kind == T_NUM) {
+		next(p);
+		fn->has_priority = 1;
+		fn->priority = next(p)->num;
+	}
 	if (peek_kind(p) == T_EMBEDDED) {
 		const char *code = next(p)->str;
 

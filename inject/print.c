@@ -488,6 +488,8 @@ static void print_func(FILE *out, const struct func *fn)
 		print_type(out, s->type);
 	}
 	fputs(") ", out);
+	if (fn->has_priority)
+		fprintf(out, ":%lld ", (long long)fn->priority);
 	if (fn->embedded)
 		fprintf(out, "%%{%s%%}\n", fn->embedded);
 	else

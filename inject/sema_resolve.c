@@ -256,50 +256,59 @@ static int resolve_const(struct sema *S, struct scope *sc, struct expr *e)
 	return 0;
 }
 
-/* stap's run-time overloading: the functions of one name and arity visible
- * here, the script's first, then the library's in path order, are chained;
- * a 'next' in one calls the following one (sema.c keeps a link only when
- * the body can 'next'). v->v[first] is the one the call resolved to. */
-static void link_overloads(const struct scope *sc, struct ptrvec *v, int first)
+static int64_t overload_priority(const struct func *f)
 {
-	struct func *prev = v->v[first];
-	int i;
+	return f->has_priority ? f->priority : f->from_library ? 1 : 0;
+}
 
-	for (i = first + 1; i < v->n; i++) {
+/* stap's run-time overloading: the functions of the call's name and arity
+ * visible here, ordered by priority (function f():N; by default 0 for the
+ * script's, 1 for the library's), then by declaration (the script first,
+ * then library path order), are chained through next_overload; a 'next'
+ * in one calls the following one (sema.c keeps a link only when the body
+ * can 'next'). Returns the first, or NULL, with *other set to a function
+ * of another arity. */
+static struct func *overload_chain(struct sema *S, const struct scope *sc, struct ptrvec *v,
+				   int nargs, struct func **other)
+{
+	struct func **c = arena_alloc(S->a, sizeof(*c) * (size_t)(v->n + 1));
+	int i, k, n = 0;
+
+	for (i = 0; i < v->n; i++) {
 		struct func *f = v->v[i];
 
-		if (f->params.n != prev->params.n ||
-		    (f->is_private && !private_visible(sc, f->loc.file)))
+		if (f->is_private && !private_visible(sc, f->loc.file))
 			continue;
-		if (!prev->next_overload)
-			prev->next_overload = f;
-		prev = prev->next_overload;
+		if (f->params.n != nargs) {
+			*other = f;
+			continue;
+		}
+		/* stable insertion: after every one of the same priority */
+		for (k = n; k > 0 && overload_priority(c[k - 1]) > overload_priority(f); k--)
+			c[k] = c[k - 1];
+		c[k] = f;
+		n++;
 	}
+	for (i = 0; i + 1 < n; i++)
+		if (!c[i]->next_overload)
+			c[i]->next_overload = c[i + 1];
+	return n ? c[0] : NULL;
 }
 
 static int resolve_call(struct sema *S, struct scope *sc, struct expr *e)
 {
 	struct ptrvec *v;
-	struct func *other = NULL;
+	struct func *other = NULL, *f;
 	const char *sim;
-	int i;
 
 	if (sema_builtin_lookup(e->name))
 		return 0;
 	if (!strcmp(e->name, "@const"))
 		return resolve_const(S, sc, e);
 	v = sema_map_get(&S->funcs, e->name);
-	for (i = 0; v && i < v->n; i++) {
-		struct func *f = v->v[i];
-
-		if (f->is_private && !private_visible(sc, f->loc.file))
-			continue;
-		if (f->params.n != e->args.n) {
-			other = f;
-			continue;
-		}
+	f = v ? overload_chain(S, sc, v, e->args.n, &other) : NULL;
+	if (f) {
 		e->func = f;
-		link_overloads(sc, v, i);
 		if (f->from_library)
 			sema_pull_file(S, sema_file_of(S, f->loc.file));
 		if (!f->used) {
