@@ -45,7 +45,9 @@ struct stp_inject_sleeper {
 };
 
 static struct stp_inject_sleeper stp_inject_sleepers[STP_INJECT_MAXSLEEPERS];
-static DEFINE_SPINLOCK(stp_inject_sleep_lock);
+/* raw: the kprobe handlers take it with interrupts or preemption off, and
+ * on PREEMPT_RT a spinlock_t is a sleeping lock (rt_mutex) */
+static DEFINE_RAW_SPINLOCK(stp_inject_sleep_lock);
 static int stp_inject_sleepers_hw;	/* slots ever used: the scans' bound */
 static atomic_t stp_inject_nsleepers;	/* slots in use: skips the scan when 0 */
 static atomic_t stp_inject_in_tramp;	/* tasks redirected and not yet gone */
@@ -83,7 +85,7 @@ static int __maybe_unused stp_inject_task_bypass(struct pt_regs *regs)
 
 	if (!atomic_read(&stp_inject_nsleepers))
 		return 0;
-	spin_lock_irqsave(&stp_inject_sleep_lock, flags);
+	raw_spin_lock_irqsave(&stp_inject_sleep_lock, flags);
 	s = stp_inject_find_sleeper(current, STP_SLEEPER_BYPASS);
 	if (s && s->addr == addr) {
 		s->task = NULL;
@@ -91,7 +93,7 @@ static int __maybe_unused stp_inject_task_bypass(struct pt_regs *regs)
 		atomic_dec(&stp_inject_nsleepers);
 		found = 1;
 	}
-	spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
+	raw_spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
 	return found;
 }
 
@@ -135,13 +137,13 @@ static noinline long stp_inject_sleep_tramp(unsigned long a0, unsigned long a1,
 	u64 until, start;
 	int rule;
 
-	spin_lock_irqsave(&stp_inject_sleep_lock, flags);
+	raw_spin_lock_irqsave(&stp_inject_sleep_lock, flags);
 	s = stp_inject_find_sleeper(current, STP_SLEEPER_SLEEPING);
 	/* the handler claimed the slot before moving the ip: it is there */
 	until = s->until;
 	start = s->start;
 	rule = s->rule;
-	spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
+	raw_spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
 
 	for (;;) {
 		ktime_t t = ns_to_ktime(until);
@@ -155,7 +157,7 @@ static noinline long stp_inject_sleep_tramp(unsigned long a0, unsigned long a1,
 	__set_current_state(TASK_RUNNING);
 	stp_inject_account(&stp_inject.rules[rule], start, until, ktime_get_ns());
 
-	spin_lock_irqsave(&stp_inject_sleep_lock, flags);
+	raw_spin_lock_irqsave(&stp_inject_sleep_lock, flags);
 	addr = s->addr;
 	if (s->direct) {
 		s->task = NULL;
@@ -164,7 +166,7 @@ static noinline long stp_inject_sleep_tramp(unsigned long a0, unsigned long a1,
 	} else {
 		s->state = STP_SLEEPER_BYPASS;
 	}
-	spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
+	raw_spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
 	atomic_dec(&stp_inject_in_tramp);
 	/* a sibling call: the original returns straight to our caller */
 	return ((stp_inject_fn6)addr)(a0, a1, a2, a3, a4, a5);
@@ -176,11 +178,11 @@ static void stp_inject_wake_sleepers(void)
 	unsigned long flags;
 	int k;
 
-	spin_lock_irqsave(&stp_inject_sleep_lock, flags);
+	raw_spin_lock_irqsave(&stp_inject_sleep_lock, flags);
 	for (k = 0; k < STP_INJECT_MAXSLEEPERS; k++)
 		if (stp_inject_sleepers[k].state == STP_SLEEPER_SLEEPING)
 			wake_up_process(stp_inject_sleepers[k].task);
-	spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
+	raw_spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
 }
 
 /* The fd-based conditions (path prefix, device) for a syscall whose
@@ -255,7 +257,7 @@ static int __maybe_unused stp_inject_task_enter(int i, struct pt_regs *regs, int
 		return 1;
 	}
 
-	spin_lock_irqsave(&stp_inject_sleep_lock, flags);
+	raw_spin_lock_irqsave(&stp_inject_sleep_lock, flags);
 	if (atomic_read(&stp_inject.armed) &&
 	    !stp_inject_find_sleeper(current, STP_SLEEPER_SLEEPING)) {
 		for (k = 0; k < STP_INJECT_MAXSLEEPERS; k++)
@@ -276,7 +278,7 @@ static int __maybe_unused stp_inject_task_enter(int i, struct pt_regs *regs, int
 		stp_inject_high_water(&stp_inject_sleep_max,
 				      atomic_inc_return(&stp_inject_in_tramp));
 	}
-	spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
+	raw_spin_unlock_irqrestore(&stp_inject_sleep_lock, flags);
 	if (!s) {
 		stp_inject_uncount(r);
 		return 0;
