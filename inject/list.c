@@ -118,8 +118,6 @@ static const char *list_line(struct session *s, struct sema_dprobe *sd)
 	for (i = 0; i < sd->dp.locals.n; i++) {
 		const struct sym *l = sd->dp.locals.v[i];
 
-		if (l->name[0] == '_')
-			continue;
 		line = arena_printf(&s->arena, "%s %s:%s", line, l->name, type_names[l->type]);
 	}
 	if (sema_tvar_list(&s->prog, &sd->dp, &vars) > 0)
@@ -130,7 +128,8 @@ static const char *list_line(struct session *s, struct sema_dprobe *sd)
 
 static int list_probes(struct session *s)
 {
-	struct sema_options o = { .guru = 1, .list_mode = !s->list_vars, .unoptimized = 0 };
+	struct sema_options o = { .guru = 1, .list_mode = !s->list_vars,
+				  .keep_locals = s->list_vars };
 	struct ptrvec lines = { 0 };
 	struct src_file *src;
 	struct file_ast *f;
@@ -148,8 +147,13 @@ static int list_probes(struct session *s)
 	diag.suppress_warnings = 1;
 	if (sema_elaborate(&s->prog, &o))
 		return 1;
-	for (i = 0; i < s->prog.probes.n; i++)
-		ptrvec_push(&s->arena, &lines, (void *)list_line(s, s->prog.probes.v[i]));
+	for (i = 0; i < s->prog.probes.n; i++) {
+		struct sema_dprobe *sd = s->prog.probes.v[i];
+
+		/* the pattern's matches, not the probes of library files it pulled in */
+		if (sd->file == src)
+			ptrvec_push(&s->arena, &lines, (void *)list_line(s, sd));
+	}
 	print_unique(stdout, &lines);
 	return lines.n ? 0 : 1;
 }

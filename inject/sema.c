@@ -456,7 +456,7 @@ int sema_elaborate(struct program *prog, const struct sema_options *opt)
 	for (i = 0; i < all_funcs.n; i++)
 		if (((struct func *)all_funcs.v[i])->used)
 			ptrvec_push(S.a, &was_used, all_funcs.v[i]);
-	if (!opt->unoptimized) {
+	if (!opt->unoptimized && !opt->keep_locals) {
 		sema_optimize(&S, &all_funcs);
 		mark_reachable(&S, &all_funcs);
 	}

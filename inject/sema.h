@@ -9,6 +9,7 @@ struct sema_options {
 	int verbose;
 	int unoptimized;	/* -u: keep unused functions and globals */
 	int list_mode;		/* -l/-L: resolve probe points only */
+	int keep_locals;	/* -L: no optimiser, so an alias's locals stay listed */
 };
 
 /* Resolve symbols, expand aliases and probe points, infer types, check
