@@ -9,7 +9,7 @@ INJECT=$BUILD/inject
 [ -x "$INJECT" ] || skip "$INJECT not built"
 OUT=$VM_WORK/lease
 mkdir -p "$OUT"
-"$INJECT" run --vm "$ROOT/tests/vm/scenarios/writes-hang-long.yaml" -- sh -c '
+"$INJECT" run --vm -r "$KVER" "$ROOT/tests/vm/scenarios/writes-hang-long.yaml" -- sh -c '
 inj_verify -w /dev/nullb0 8 5 > /tmp/w &
 W=$!
 sleep 1

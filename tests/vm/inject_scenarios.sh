@@ -23,7 +23,7 @@ run() {	# NAME SCENARIO CMD...: JSON lines in $OUT/NAME.json, status in $OUT/NAM
 	n=$1 sc=$2
 	shift 2
 	case $sc in */*) f=$ROOT/$sc ;; *) f=$ROOT/scenarios/$sc.yaml ;; esac
-	"$INJECT" run --vm --json "$f" -- "$@" > "$OUT/$n.json" 2> "$OUT/$n.err"
+	"$INJECT" run --vm -r "$KVER" --json "$f" -- "$@" > "$OUT/$n.json" 2> "$OUT/$n.err"
 	echo $? > "$OUT/$n.rc"
 }
 jget() {	# NAME KEY: the first "KEY":value in the report line

@@ -50,7 +50,7 @@ VM_OUT_MOD=$VM_OUT
 INJECT=$BUILD/inject
 OUT=$VM_WORK/wbrun
 mkdir -p "$OUT"
-"$INJECT" run --vm --json --vm-module crc32c_generic --vm-module ext4 \
+"$INJECT" run --vm -r "$KVER" --json --vm-module crc32c_generic --vm-module ext4 \
 	"$ROOT/scenarios/writeback-eio.yaml" -- sh -c '
 echo $$ > /sys/fs/cgroup/cgroup.procs
 mkdir -p /mnt
