@@ -339,6 +339,8 @@ static int resolve_call(struct sema *S, struct scope *sc, struct expr *e)
 
 static int resolve_target(struct sema *S, struct scope *sc, struct expr *e, int write)
 {
+	if (sc->dead_code)
+		return 0;
 	if (write)
 		return sema_tvar_resolve_write(S->prog, sc->dp, e);
 	return sema_tvar_resolve(S->prog, sc->dp, e);
@@ -347,6 +349,91 @@ static int resolve_target(struct sema *S, struct scope *sc, struct expr *e, int 
 static int is_target(const struct expr *e)
 {
 	return e && (e->kind == E_TARGET || e->kind == E_CAST || e->kind == E_ATVAR);
+}
+
+/* Resolve a branch that a constant condition drops: names and calls as
+ * usual, target variables not at all. stap resolves @defined first and
+ * drops the dead branch before it reports unresolvable target variables:
+ * @choose_defined($a, $b) and if (@defined($x)) ... else ... in Debian's
+ * library depend on it. */
+static int resolve_dead_expr(struct sema *S, struct scope *sc, struct expr *e)
+{
+	int saved = sc->dead_code, rc;
+
+	sc->dead_code = 1;
+	rc = sema_resolve_expr(S, sc, e);
+	sc->dead_code = saved;
+	return rc;
+}
+
+static int resolve_dead_stmt(struct sema *S, struct scope *sc, struct stmt *s)
+{
+	int saved = sc->dead_code, rc;
+
+	sc->dead_code = 1;
+	rc = sema_resolve_stmt(S, sc, s);
+	sc->dead_code = saved;
+	return rc;
+}
+
+static int has_defined(const struct expr *e)
+{
+	return e && (e->kind == E_DEFINED || has_defined(e->left) || has_defined(e->right));
+}
+
+/* After @defined folded: is cond (numbers under !, &&, ||) a constant? */
+static int const_cond(const struct expr *e, long long *v)
+{
+	long long l, r;
+
+	if (!e)
+		return 0;
+	if (e->kind == E_NUM) {
+		*v = e->num;
+		return 1;
+	}
+	if (e->kind == E_UNARY && e->op == OP_NOT && const_cond(e->left, &l)) {
+		*v = !l;
+		return 1;
+	}
+	if (e->kind == E_BINARY && (e->op == OP_LAND || e->op == OP_LOR) &&
+	    const_cond(e->left, &l) && const_cond(e->right, &r)) {
+		*v = e->op == OP_LAND ? l && r : l || r;
+		return 1;
+	}
+	return 0;
+}
+
+/* Resolve a condition; 1 when it holds @defined and is then constant. */
+static int resolve_cond(struct sema *S, struct scope *sc, struct expr *cond, int *rc,
+			long long *v)
+{
+	int with_defined = has_defined(cond);
+
+	*rc |= sema_resolve_expr(S, sc, cond);
+	return !*rc && with_defined && const_cond(cond, v);
+}
+
+/* cond ? left : right with a constant @defined cond is the live branch:
+ * the node becomes it. */
+static int resolve_ternary(struct sema *S, struct scope *sc, struct expr *e)
+{
+	struct expr *live, *dead;
+	long long v;
+	int rc = 0;
+
+	if (!resolve_cond(S, sc, e->cond, &rc, &v)) {
+		rc |= sema_resolve_expr(S, sc, e->left);
+		rc |= sema_resolve_expr(S, sc, e->right);
+		return rc ? -1 : 0;
+	}
+	live = v ? e->left : e->right;
+	dead = v ? e->right : e->left;
+	rc |= resolve_dead_expr(S, sc, dead);
+	rc |= sema_resolve_expr(S, sc, live);
+	if (!rc)
+		*e = *live;
+	return rc ? -1 : 0;
 }
 
 int sema_resolve_expr(struct sema *S, struct scope *sc, struct expr *e)
@@ -398,6 +485,8 @@ int sema_resolve_expr(struct sema *S, struct scope *sc, struct expr *e)
 		if (sc->defer_targets && e->kind != E_ENTRY)
 			return 0;
 		return resolve_target(S, sc, e, 0);
+	case E_TERNARY:
+		return resolve_ternary(S, sc, e);
 	case E_STAT_ADD:
 		if (e->left && e->left->kind == E_VAR)
 			rc |= resolve_var(S, sc, e->left, 0, 1);
@@ -511,6 +600,34 @@ int sema_resolve_stmt(struct sema *S, struct scope *sc, struct stmt *s)
 	case S_EMBEDDED:
 		rc |= need_guru(S, sc, s->loc, "embedded C code");
 		break;
+	case S_IF: {
+		long long v;
+
+		/* a constant condition (@defined folded): the dead branch goes */
+		if (!resolve_cond(S, sc, s->cond, &rc, &v)) {
+			rc |= sema_resolve_stmt(S, sc, s->then);
+			rc |= sema_resolve_stmt(S, sc, s->else_);
+			return rc ? -1 : 0;
+		}
+		s->cond->kind = E_NUM;
+		s->cond->type = TY_LONG;
+		s->cond->num = 1;
+		s->cond->left = s->cond->right = NULL;
+		if (v) {
+			rc |= resolve_dead_stmt(S, sc, s->else_);
+			s->else_ = NULL;
+		} else {
+			rc |= resolve_dead_stmt(S, sc, s->then);
+			s->then = s->else_;
+			s->else_ = NULL;
+		}
+		if (!s->then) {		/* if (0) without else: nothing left */
+			s->kind = S_BLOCK;
+			s->cond = NULL;
+		}
+		rc |= sema_resolve_stmt(S, sc, s->then);
+		return rc ? -1 : 0;
+	}
 	default:
 		break;
 	}
