@@ -672,8 +672,30 @@ static void save_entry_stmt(struct gen *g, const struct stmt *s)
 		save_entry_values(g, s->fe->limit);
 }
 
+/* An @entry operand that reads or writes a global, or calls a script
+ * function (which may), makes the entry handler take the globals lock;
+ * $params alone and embedded-C calls do not. */
+static int touches_globals(const struct expr *e)
+{
+	int i;
+
+	if (!e)
+		return 0;
+	if ((e->sym && e->sym->scope == SYM_GLOBAL) ||
+	    (e->base && e->base->sym && e->base->sym->scope == SYM_GLOBAL) ||
+	    (e->kind == E_CALL && e->func && !e->func->embedded))
+		return 1;
+	for (i = 0; i < e->args.n; i++)
+		if (touches_globals(e->args.v[i]))
+			return 1;
+	return touches_globals(e->left) || touches_globals(e->right) ||
+	       touches_globals(e->cond) || touches_globals(e->base);
+}
+
 static void note_entry_string(struct gen *g, const struct expr *e)
 {
+	if (e->kind == E_ENTRY && touches_globals(e->left))
+		g->entry_locks = 1;
 	if (e->kind == E_ENTRY && e->type == TY_STRING && e->entry_slot >= 0 &&
 	    e->entry_slot < g->probe->nentry)
 		g->entry_is_str[e->entry_slot] = 1;
@@ -684,6 +706,7 @@ const char *gen_entry_layout(struct gen *g, const struct derived_probe *p)
 	int i, nstr = 0;
 
 	g->probe = p;
+	g->entry_locks = 0;
 	g->entry_is_str = arena_alloc(g->a, (size_t)p->nentry + 1);
 	memset(g->entry_is_str, 0, (size_t)p->nentry + 1);
 	walk_stmt(g, p->body, note_entry_string);
@@ -942,10 +965,10 @@ int gen_module(FILE *out, const struct program *prog, const struct gen_options *
 			gen_entry_layout(g, prog->probes.v[i]));
 		/* @entry(f()) may read and write globals: locked as the probe */
 		fprintf(out, "\tif (!l || !c->entry || %s)\n\t\treturn;\n",
-			prog->globals.n ? "stp_lock_globals(c)" : "0");
+			g->entry_locks ? "stp_lock_globals(c)" : "0");
 		fwrite(entries[i].text, 1, entries[i].len, out);
 		fprintf(out, "out: __attribute__((unused));\n");
-		if (prog->globals.n)
+		if (g->entry_locks)
 			fprintf(out, "\tstp_unlock_globals(c);\n");
 		fprintf(out, "\tstp_frame_pop(c, sizeof(*l));\n}\n\n");
 		free(entries[i].text);

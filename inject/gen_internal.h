@@ -57,6 +57,7 @@ struct gen {
 	int in_entry;			/* emitting a .return probe's entry handler */
 	char *entry_is_str;		/* per entry slot of g->probe: 1 for a string
 					 * (MAXSTRINGLEN bytes after the longs) */
+	int entry_locks;		/* g->probe's entry handler may touch globals */
 	struct ptrvec hists;		/* struct hist_use * */
 	FILE *regex_defs;		/* compiled regular expressions */
 	char *regex_buf;
@@ -114,7 +115,7 @@ const char *gen_entry_slot(struct gen *g, int slot);
 /* In an entry handler: save the value v (a long, or a string when the slot
  * is one) into slot. */
 void gen_entry_store(struct gen *g, int slot, const char *v);
-/* The layout of p's entry slots (sets g->entry_is_str) and the C
+/* The layout of p's entry slots (sets g->entry_is_str, g->entry_locks) and the C
  * expression of their size in bytes. */
 const char *gen_entry_layout(struct gen *g, const struct derived_probe *p);
 void gen_tvar_save_entry(struct gen *g, const struct expr *e);

@@ -195,6 +195,41 @@ START_TEST(statistics_get_their_histogram)
 }
 END_TEST
 
+static int occurrences(const char *c, const char *text)
+{
+	int n = 0;
+
+	for (c = strstr(c, text); c; c = strstr(c + 1, text))
+		n++;
+	return n;
+}
+
+START_TEST(entry_values_strings_and_the_globals_lock)
+{
+	const char *head = "global n\nfunction k:long() %{ STAP_RETURN(1); %}\n"
+			   "function s:string() { return sprint(n) }\n";
+	const char *c;
+
+	/* an @entry of embedded C only: the entry handler takes no lock */
+	c = translate_opts(arena_printf(&arena, "%sprobe kernel.function(\"vfs_read\").return "
+					"{ n++; println(n, @entry(k())) }", head), 1, NULL, NULL);
+	ck_assert_ptr_nonnull(c);
+	has(c, ".entry_size = 1 * sizeof(int64_t)");
+	ck_assert_int_eq(occurrences(c, "stp_lock_globals(c)"), 1);
+	teardown();
+	setup();
+	/* a script function may touch globals: locked; its string result is
+	 * copied into a MAXSTRINGLEN slot after the long ones */
+	c = translate_opts(arena_printf(&arena, "%sprobe kernel.function(\"vfs_read\").return "
+					"{ n++; println(n, @entry(k()), @entry(s())) }", head),
+			   1, NULL, NULL);
+	ck_assert_ptr_nonnull(c);
+	has(c, ".entry_size = 1 * sizeof(int64_t) + 1 * MAXSTRINGLEN");
+	has(c, "stp_str_copy(((char *)c->entry + 1 * sizeof(int64_t) + 0 * MAXSTRINGLEN)");
+	ck_assert_int_eq(occurrences(c, "stp_lock_globals(c)"), 2);
+}
+END_TEST
+
 START_TEST(printf_becomes_one_format_call)
 {
 	const char *c = translate("probe begin { printf(\"%d %s\\n\", 5, \"x\") exit() }");
@@ -328,6 +363,7 @@ Suite *gen_suite(void)
 	tcase_add_test(tc, maps_report_overflow_near_the_array);
 	tcase_add_test(tc, foreach_sorts_and_limits);
 	tcase_add_test(tc, statistics_get_their_histogram);
+	tcase_add_test(tc, entry_values_strings_and_the_globals_lock);
 	tcase_add_test(tc, printf_becomes_one_format_call);
 	tcase_add_test(tc, print_family_builds_the_format);
 	tcase_add_test(tc, calls_push_a_frame_and_check_nesting);
