@@ -112,7 +112,13 @@ expect_eq "stop under load: what was written reads back" "$(sline loadstop | gre
 t0=$(sline loadstop | grep -o 't0=[0-9.]*' | cut -d= -f2 | tr -d .)
 t1=$(sline loadstop | grep -o 't1=[0-9.]*' | cut -d= -f2 | tr -d .)
 # centiseconds (two decimals in /proc/uptime, the dot dropped)
-# measured 910 ms under TCG (loaded host): not "at once"; the bound is the
-# lease's 2 s until the stop path is understood (see the report)
-expect_le "stop under load: the writes were released within 2 s of stop (ms)" $(( (${t1:-0} - ${t0:-0}) * 10 )) 2000
+t1st=$(sline loadstop | grep -o 'first_done=[0-9.]*' | cut -d= -f2)
+t1st=$(( ${t1st%.*} * 1000 + $(echo "${t1st#*.}" | sed 's/^0*//;s/^$/0/') ))
+# The held write is released by the disarm that the stop schedules (the
+# 20 ms housekeeping timer, then the shutdown work): "at once" within a
+# 500 ms bound for TCG on a busy host. The rest of the writes, and the
+# whole wait, also cover the module's unload (kprobe unregistration patches
+# kernel text on every vCPU, slow under TCG): bounded by the lease's 2 s.
+expect_le "stop under load: the held write was released within 500 ms of stop (ms)" $(( t1st - ${t0:-0} * 10 )) 500
+expect_le "stop under load: every write done within 2 s of stop (ms)" $(( (${t1:-0} - ${t0:-0}) * 10 )) 2000
 vm_done
