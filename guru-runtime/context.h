@@ -47,7 +47,7 @@ struct stp_context {
 	char locals[STP_LOCALS_SIZE] __aligned(16);
 };
 
-static struct stp_context **stp_contexts;	/* [nr_cpu_ids] */
+static DEFINE_PER_CPU(struct stp_context *, stp_cpu_context);
 
 static void stp_exit(void);
 static void stp_transport_write(int stream, const char *buf, size_t len);
@@ -169,7 +169,7 @@ static void stp_eprint(struct stp_context *c, const char *buf, size_t len)
 }
 
 /* "WARNING: msg" on stderr (stap's warn()). */
-static __printf(2, 3) void stp_warn(struct stp_context *c, const char *fmt, ...)
+static __printf(2, 3) __maybe_unused void stp_warn(struct stp_context *c, const char *fmt, ...)
 {
 	char buf[MAXSTRINGLEN + 16];
 	va_list ap;
@@ -224,8 +224,9 @@ static void stp_count_skipped(void)
 	}
 }
 
-/* Which session state a probe kind runs in. */
-static int stp_probe_state_for(const struct stp_probe *p)
+/* Which session state a probe kind runs in (folds to a constant where p
+ * is an entry of the const stp_probes[] known at compile time). */
+static __always_inline int stp_probe_state_for(const struct stp_probe *p)
 {
 	switch (p->kind) {
 	case STP_PK_BEGIN:
@@ -240,42 +241,44 @@ static int stp_probe_state_for(const struct stp_probe *p)
 }
 
 /*
- * Claim this CPU's context for a hit of p. NULL: the hit does not run
- * (wrong session state, or skipped and counted). Returns with preemption
- * disabled; pair with stp_context_exit().
+ * Claim this CPU's context for a hit that runs in session state `state`.
+ * NULL: the hit does not run (wrong session state, or skipped and
+ * counted: the context is busy, or less than MINSTACKSPACE of stack is
+ * left). Returns with preemption disabled and c->busy still clear.
  */
-static struct stp_context *stp_context_enter(const struct stp_probe *p,
-					      struct pt_regs *regs, void *data)
+static __always_inline struct stp_context *stp_context_claim(int state)
 {
 	struct stp_context *c;
-	unsigned long sp;
 
-	if (atomic_read(&stp_state) != stp_probe_state_for(p))
+	if (atomic_read(&stp_state) != state)
 		return NULL;
 	preempt_disable();
-	c = stp_contexts[smp_processor_id()];
+	c = this_cpu_read(stp_cpu_context);
 	/*
 	 * Only this CPU touches c, and whatever interrupts us here (an
 	 * interrupt, an NMI) runs to completion before we resume, so a plain
 	 * test-and-set ordered by compiler barriers is enough: no locked
 	 * instruction on the hot path.
 	 */
-	if (READ_ONCE(c->busy)) {
-		preempt_enable();
-		stp_count_skipped();
-		return NULL;
-	}
+	if (unlikely(READ_ONCE(c->busy)))
+		goto skip;
+	/* MINSTACKSPACE: the distance to the bottom of this stack (the
+	 * register, not the address of a local: no stack-protector canary) */
+	if (unlikely((current_stack_pointer & (THREAD_SIZE - 1)) < MINSTACKSPACE))
+		goto skip;
+	return c;
+skip:
+	preempt_enable();
+	stp_count_skipped();
+	return NULL;
+}
+
+/* Take the claimed context for a hit of p: the handler may run. */
+static __always_inline void stp_context_setup(struct stp_context *c, const struct stp_probe *p,
+					      int state, struct pt_regs *regs, void *data)
+{
 	WRITE_ONCE(c->busy, 1);
 	barrier();
-	/* MINSTACKSPACE: the distance to the bottom of this stack */
-	sp = (unsigned long)&sp;
-	if ((sp & (THREAD_SIZE - 1)) < MINSTACKSPACE) {
-		barrier();
-		WRITE_ONCE(c->busy, 0);
-		preempt_enable();
-		stp_count_skipped();
-		return NULL;
-	}
 	c->probe = p;
 	c->regs = regs;
 	c->probe_data = data;
@@ -284,13 +287,27 @@ static struct stp_context *stp_context_enter(const struct stp_probe *p,
 	c->nesting = 0;
 	c->frame_used = 0;
 	c->out_len = 0;
-	c->actions_left = stp_probe_state_for(p) == STP_STATE_RUNNING ?
-			  MAXACTION : MAXACTION_INTERRUPTIBLE;
+	c->actions_left = state == STP_STATE_RUNNING ? MAXACTION : MAXACTION_INTERRUPTIBLE;
+}
+
+/*
+ * Claim this CPU's context for a hit of p. NULL: the hit does not run
+ * (wrong session state, or skipped and counted). Returns with preemption
+ * disabled; pair with stp_context_exit().
+ */
+static inline struct stp_context *stp_context_enter(const struct stp_probe *p,
+						     struct pt_regs *regs, void *data)
+{
+	int state = stp_probe_state_for(p);
+	struct stp_context *c = stp_context_claim(state);
+
+	if (c)
+		stp_context_setup(c, p, state, regs, data);
 	return c;
 }
 
 /* The start of a hit, for overload accounting (free without it). */
-static inline cycles_t stp_hit_start(void)
+static __always_inline cycles_t stp_hit_start(void)
 {
 #ifdef STP_OVERLOAD
 	return get_cycles();
@@ -299,63 +316,101 @@ static inline cycles_t stp_hit_start(void)
 #endif
 }
 
-static void stp_context_exit(struct stp_context *c, cycles_t start)
+/* Overload detection, stap's: probe cycles per STP_OVERLOAD_INTERVAL. */
+static __always_inline void stp_overload_account(struct stp_context *c, cycles_t start)
 {
-	if (c->last_error)
-		stp_report_error(c);
-	stp_print_flush(c);
 #ifdef STP_OVERLOAD
-	if (stp_probe_state_for(c->probe) == STP_STATE_RUNNING) {
-		cycles_t now = get_cycles();
+	cycles_t now = get_cycles();
 
-		c->cycles_sum += now - start;
-		if (now - c->cycles_base > STP_OVERLOAD_INTERVAL) {
-			c->cycles_base = now;
-			c->cycles_sum = 0;
-		} else if (c->cycles_sum > STP_OVERLOAD_THRESHOLD) {
-			stp_transport_printf(STP_STREAM_STDERR,
-					     "ERROR: probe overhead (%lld cycles) exceeded "
-					     "threshold (%lld cycles) in last %lld cycles\n",
-					     (long long)c->cycles_sum,
-					     (long long)STP_OVERLOAD_THRESHOLD,
-					     (long long)STP_OVERLOAD_INTERVAL);
-			c->cycles_sum = 0;
-			stp_count_error();
-		}
+	c->cycles_sum += now - start;
+	if (now - c->cycles_base > STP_OVERLOAD_INTERVAL) {
+		c->cycles_base = now;
+		c->cycles_sum = 0;
+	} else if (unlikely(c->cycles_sum > STP_OVERLOAD_THRESHOLD)) {
+		stp_transport_printf(STP_STREAM_STDERR,
+				     "ERROR: probe overhead (%lld cycles) exceeded "
+				     "threshold (%lld cycles) in last %lld cycles\n",
+				     (long long)c->cycles_sum,
+				     (long long)STP_OVERLOAD_THRESHOLD,
+				     (long long)STP_OVERLOAD_INTERVAL);
+		c->cycles_sum = 0;
+		stp_count_error();
 	}
 #endif
+}
+
+/* The end of a hit run in session state `state`: errors, output, overload
+ * accounting (RUNNING hits only), release of the context. */
+static __always_inline void stp_context_release(struct stp_context *c, cycles_t start,
+						int state)
+{
+	if (unlikely(c->last_error))
+		stp_report_error(c);
+	if (c->out_len)
+		stp_print_flush(c);
+	if (state == STP_STATE_RUNNING)
+		stp_overload_account(c, start);
 	c->probe = NULL;
 	barrier();
 	WRITE_ONCE(c->busy, 0);
 	preempt_enable();
 }
 
-/* The one entry of every probe kind: run p's handler for this hit. */
-static void stp_probe_hit(const struct stp_probe *p, struct pt_regs *regs, void *data)
+static inline void stp_context_exit(struct stp_context *c, cycles_t start)
 {
-	cycles_t start = stp_hit_start();
-	struct stp_context *c = stp_context_enter(p, regs, data);
+	stp_context_release(c, start, stp_probe_state_for(c->probe));
+}
 
+/*
+ * The hot path of a hit, inlined into each probe kind's entry. Where the
+ * entry is generated per probe (kernel.function: probe_kprobe.h), state
+ * and handler are compile-time constants: the handler is a direct call,
+ * and a handler the translator knows to be empty is NULL: such a hit only
+ * checks the session state and counts itself skipped where stap would
+ * (busy context, MINSTACKSPACE); it reads no clock (an empty body adds
+ * nothing to the overload sum) and sets up no context.
+ */
+static __always_inline void stp_probe_run(const struct stp_probe *p, int state,
+					  void (*handler)(struct stp_context *c),
+					  struct pt_regs *regs, void *data)
+{
+	struct stp_context *c;
+	cycles_t start;
+
+	if (!handler) {
+		if (stp_context_claim(state))
+			preempt_enable();
+		return;
+	}
+	start = stp_hit_start();
+	c = stp_context_claim(state);
 	if (!c)
 		return;
-	p->handler(c);
-	stp_context_exit(c, start);
+	stp_context_setup(c, p, state, regs, data);
+	handler(c);
+	stp_context_release(c, start, state);
+}
+
+/* The one entry of every probe kind whose entry is not generated per
+ * probe: run p's handler for this hit. */
+static void stp_probe_hit(const struct stp_probe *p, struct pt_regs *regs, void *data)
+{
+	stp_probe_run(p, stp_probe_state_for(p), p->handler, regs, data);
 }
 
 static int stp_contexts_alloc(void)
 {
 	unsigned int cpu;
 
-	stp_contexts = kcalloc(nr_cpu_ids, sizeof(*stp_contexts), GFP_KERNEL);
-	if (!stp_contexts)
-		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
-		stp_contexts[cpu] = vzalloc(sizeof(struct stp_context));
-		if (!stp_contexts[cpu])
+		struct stp_context *c = vzalloc(sizeof(struct stp_context));
+
+		if (!c)
 			return -ENOMEM;
 #ifdef STP_OVERLOAD
-		stp_contexts[cpu]->cycles_base = get_cycles();
+		c->cycles_base = get_cycles();
 #endif
+		per_cpu(stp_cpu_context, cpu) = c;
 	}
 	return 0;
 }
@@ -364,12 +419,10 @@ static void stp_contexts_free(void)
 {
 	unsigned int cpu;
 
-	if (!stp_contexts)
-		return;
-	for_each_possible_cpu(cpu)
-		vfree(stp_contexts[cpu]);
-	kfree(stp_contexts);
-	stp_contexts = NULL;
+	for_each_possible_cpu(cpu) {
+		vfree(per_cpu(stp_cpu_context, cpu));
+		per_cpu(stp_cpu_context, cpu) = NULL;
+	}
 }
 
 #endif /* STP_CONTEXT_H */

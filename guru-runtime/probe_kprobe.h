@@ -14,13 +14,33 @@ struct stp_kprobe {
 	const struct stp_probe *probe;
 };
 
+/*
+ * A hit of p. The translator generates one pre-handler per probe that
+ * calls this with its own handler (NULL for an empty body), so the hot
+ * path has no indirect call and folds the probe's constants.
+ */
+static __always_inline int stp_kprobe_hit(const struct stp_probe *p,
+					  void (*handler)(struct stp_context *c),
+					  struct pt_regs *regs)
+{
+	unsigned long ip;
+
+	if (!handler) {
+		stp_probe_run(p, STP_STATE_RUNNING, NULL, regs, NULL);
+		return 0;
+	}
+	ip = instruction_pointer(regs);
+	stp_probe_run(p, STP_STATE_RUNNING, handler, regs, NULL);
+	return instruction_pointer(regs) != ip;
+}
+
+/* The pre-handler of a probe without a generated one (modules written
+ * by hand in the generated shape). */
 static int stp_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct stp_kprobe *k = container_of(kp, struct stp_kprobe, kp);
-	unsigned long ip = instruction_pointer(regs);
 
-	stp_probe_hit(k->probe, regs, NULL);
-	return instruction_pointer(regs) != ip;
+	return stp_kprobe_hit(k->probe, k->probe->handler, regs);
 }
 
 /* "module:function" for module("M").function("P"), as kallsyms names it */
@@ -45,7 +65,7 @@ static int stp_kprobe_arm(const struct stp_probe *p, void *state)
 	k->probe = p;
 	k->kp.symbol_name = sym;
 	k->kp.offset = p->offset;
-	k->kp.pre_handler = stp_kprobe_pre;
+	k->kp.pre_handler = p->kprobe_pre ? p->kprobe_pre : stp_kprobe_pre;
 	rc = register_kprobe(&k->kp);
 	if (rc)
 		kfree(sym);

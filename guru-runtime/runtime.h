@@ -186,6 +186,8 @@ struct stp_probe {
 	const char *symbol;
 	const char *module;
 	unsigned long offset;	/* kprobe.statement-like offsets */
+	/* KPROBE: the pre-handler generated for this probe (probe_kprobe.h) */
+	int (*kprobe_pre)(struct kprobe *kp, struct pt_regs *regs);
 	int maxactive;		/* KRETPROBE .maxactive(N), 0: default */
 	size_t entry_size;	/* KRETPROBE: bytes kept from entry to return */
 	void (*entry_handler)(struct stp_context *c);	/* fills c->entry */

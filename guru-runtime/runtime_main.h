@@ -17,12 +17,41 @@
 #ifndef STP_RUNTIME_MAIN_H
 #define STP_RUNTIME_MAIN_H
 
+/*
+ * The registered probe kinds a module compiles: the translator defines
+ * STP_USES_KINDS and one STP_USES_<KIND> per kind of its stp_probes[]
+ * (pass 4 then compiles no code for the others); a module written by hand
+ * that names none gets them all.
+ */
+#ifndef STP_USES_KINDS
+#define STP_USES_TIMER 1
+#define STP_USES_TIMER_PROFILE 1
+#define STP_USES_KPROBE 1
+#define STP_USES_KRETPROBE 1
+#define STP_USES_TRACEPOINT 1
+#define STP_USES_UPROBE 1
+#define STP_USES_URETPROBE 1
+#endif
+
 #include "probe_begin.h"
+#if defined(STP_USES_KPROBE) || defined(STP_USES_KRETPROBE)
+#define STP_WITH_KPROBES 1	/* kretprobes name functions as kprobes do */
 #include "probe_kprobe.h"
+#endif
+#ifdef STP_USES_KRETPROBE
 #include "probe_kretprobe.h"
+#endif
+#if defined(STP_USES_TIMER) || defined(STP_USES_TIMER_PROFILE)
+#define STP_WITH_TIMERS 1
 #include "probe_timer.h"
+#endif
+#ifdef STP_USES_TRACEPOINT
 #include "probe_tracepoint.h"
+#endif
+#if defined(STP_USES_UPROBE) || defined(STP_USES_URETPROBE)
+#define STP_WITH_UPROBES 1
 #include "probe_uprobe.h"
+#endif
 
 /* Hooks a library's top-level embedded C may define (tapsets/inject.stp
  * does): after the begin probes, in process context (non-zero fails the
@@ -46,11 +75,22 @@ MODULE_DESCRIPTION("gstap script " STP_MODULE_NAME);
 /* Registration state of one probe; only the member of its kind is used. */
 struct stp_probe_slot {
 	union {
+#ifdef STP_WITH_KPROBES
 		struct stp_kprobe kprobe;
+#endif
+#ifdef STP_USES_KRETPROBE
 		struct stp_kretprobe kretprobe;
+#endif
+#ifdef STP_WITH_TIMERS
 		struct stp_timer timer;
+#endif
+#ifdef STP_USES_TRACEPOINT
 		struct stp_tracepoint tracepoint;
+#endif
+#ifdef STP_WITH_UPROBES
 		struct stp_uprobe uprobe;
+#endif
+		char none;	/* a script of begin/end/error probes only */
 	};
 	int armed;
 };
@@ -60,15 +100,26 @@ struct stp_kind_ops {
 	void (*disarm)(const struct stp_probe *p, void *state);
 };
 
-/* Kinds without ops (begin, end, error, never) are run by the session. */
+/* Kinds without ops (begin, end, error, never) are run by the session;
+ * the module has no probe of the kinds it does not compile. */
 static const struct stp_kind_ops stp_kind_ops[STP_PK_COUNT] = {
+#ifdef STP_WITH_TIMERS
 	[STP_PK_TIMER] = { stp_timer_arm, stp_timer_disarm },
 	[STP_PK_TIMER_PROFILE] = { stp_timer_arm, stp_timer_disarm },
+#endif
+#ifdef STP_WITH_KPROBES
 	[STP_PK_KPROBE] = { stp_kprobe_arm, stp_kprobe_disarm },
+#endif
+#ifdef STP_USES_KRETPROBE
 	[STP_PK_KRETPROBE] = { stp_kretprobe_arm, stp_kretprobe_disarm },
+#endif
+#ifdef STP_USES_TRACEPOINT
 	[STP_PK_TRACEPOINT] = { stp_tracepoint_arm, stp_tracepoint_disarm },
+#endif
+#ifdef STP_WITH_UPROBES
 	[STP_PK_UPROBE] = { stp_uprobe_arm, stp_uprobe_disarm },
 	[STP_PK_URETPROBE] = { stp_uprobe_arm, stp_uprobe_disarm },
+#endif
 };
 
 static struct stp_probe_slot *stp_slots;	/* [STP_NPROBES] */

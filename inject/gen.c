@@ -779,11 +779,69 @@ static void emit_tracepoint_callbacks(struct gen *g, FILE *out)
 	}
 }
 
+/* A body that does nothing: empty blocks and null statements only. */
+static int stmt_is_empty(const struct stmt *s)
+{
+	int i;
+
+	if (!s || s->kind == S_NULL)
+		return 1;
+	if (s->kind != S_BLOCK)
+		return 0;
+	for (i = 0; i < s->body.n; i++)
+		if (!stmt_is_empty(s->body.v[i]))
+			return 0;
+	return 1;
+}
+
+/* A probe whose handler has nothing to run: its hits are only counted. */
+static int probe_is_empty(const struct derived_probe *p)
+{
+	return !p->condition && !p->locals.n && stmt_is_empty(p->body);
+}
+
+/*
+ * kernel.function and kprobe.function probes: one kprobe pre-handler per
+ * probe, so the runtime's hot path (stp_kprobe_hit in probe_kprobe.h)
+ * calls the handler directly, with the probe's constants folded, and
+ * skips the context setup of an empty handler (NULL).
+ */
+static void emit_kprobe_entries(struct gen *g, FILE *out, int definitions)
+{
+	int i, any = 0;
+
+	for (i = 0; i < g->prog->probes.n; i++) {
+		const struct derived_probe *p = g->prog->probes.v[i];
+
+		if (p->kind != PK_KPROBE)
+			continue;
+		if (!definitions) {
+			fprintf(out, "static int stp_kp_%d(struct kprobe *kp, struct pt_regs *regs);\n",
+				i);
+			any = 1;
+			continue;
+		}
+		if (!any++)
+			fprintf(out, "#include \"probe_kprobe.h\"\n\n");
+		fprintf(out, "/* the kprobe pre-handler of stp_probes[%d] */\n"
+			"static int stp_kp_%d(struct kprobe *kp, struct pt_regs *regs)\n{\n", i, i);
+		if (probe_is_empty(p))
+			fprintf(out, "\treturn stp_kprobe_hit(&stp_probes[%d], NULL, regs);"
+				"\t/* empty body */\n}\n\n", i);
+		else
+			fprintf(out, "\treturn stp_kprobe_hit(&stp_probes[%d], stp_probe_%d, regs);\n"
+				"}\n\n", i, i);
+	}
+	if (!definitions && any)
+		fprintf(out, "\n");
+}
+
 static void emit_probe_table(struct gen *g, FILE *out)
 {
 	int i;
 
 	emit_tracepoint_callbacks(g, out);
+	emit_kprobe_entries(g, out, 0);
 
 	fprintf(out, "static const struct stp_probe stp_probes[] = {\n");
 	for (i = 0; i < g->prog->probes.n; i++) {
@@ -799,6 +857,8 @@ static void emit_probe_table(struct gen *g, FILE *out)
 			fprintf(out, ", .module = %s", gen_c_string(g, p->module));
 		if (p->offset)
 			fprintf(out, ", .offset = %lld", (long long)p->offset);
+		if (p->kind == PK_KPROBE)
+			fprintf(out, ", .kprobe_pre = stp_kp_%d", i);
 		if (p->maxactive)
 			fprintf(out, ", .maxactive = %d", p->maxactive);
 		if (p->nentry)
@@ -823,6 +883,27 @@ static void emit_probe_table(struct gen *g, FILE *out)
 		fprintf(out, " },\n");
 	}
 	fprintf(out, "};\n\n");
+	emit_kprobe_entries(g, out, 1);
+}
+
+/* The probe kinds of stp_probes[]: runtime_main.h compiles only their
+ * registration code (STP_PK_X -> STP_USES_X). */
+static void emit_used_kinds(struct gen *g, FILE *out)
+{
+	unsigned char used[sizeof(probe_kind_c) / sizeof(probe_kind_c[0])] = { 0 };
+	size_t k;
+	int i;
+
+	for (i = 0; i < g->prog->probes.n; i++) {
+		const struct derived_probe *p = g->prog->probes.v[i];
+
+		if ((size_t)p->kind < sizeof(used))
+			used[p->kind] = 1;
+	}
+	fprintf(out, "#define STP_USES_KINDS 1\n");
+	for (k = 0; k < sizeof(used); k++)
+		if (used[k] && probe_kind_c[k])
+			fprintf(out, "#define STP_USES_%s 1\n", probe_kind_c[k] + strlen("STP_PK_"));
 }
 
 /* The frame memory bound, as an expression in MAXSTRINGLEN and MAXNESTING
@@ -921,6 +1002,7 @@ int gen_module(FILE *out, const struct program *prog, const struct gen_options *
 		else
 			fprintf(out, "#define %s 1\n", d);
 	}
+	emit_used_kinds(g, out);
 	emit_locals_size(out, funcs, prog->funcs.n, probes, entries, prog->probes.n);
 	fprintf(out, "#include \"runtime.h\"\n\n");
 
