@@ -317,6 +317,26 @@ START_TEST(invalid_regex_is_diagnosed)
 }
 END_TEST
 
+START_TEST(kprobes_get_a_generated_pre_handler)
+{
+	const char *c = translate("probe kernel.function(\"vfs_read\") { } "
+				  "probe kernel.function(\"vfs_write\") { println(1) } "
+				  "probe begin { }");
+
+	/* the kinds of the script, for runtime_main.h; no others */
+	has_before(c, "#define STP_USES_KPROBE 1", "#include \"runtime.h\"");
+	has_before(c, "#define STP_USES_BEGIN 1", "#include \"runtime.h\"");
+	ck_assert_ptr_null(strstr(c, "STP_USES_TIMER"));
+	has_before(c, "static int stp_kp_0(struct kprobe *kp, struct pt_regs *regs);",
+		   "static const struct stp_probe stp_probes[]");
+	has(c, ".symbol = \"vfs_read\", .kprobe_pre = stp_kp_0 }");
+	/* an empty body: the hit is only counted; otherwise a direct call */
+	has(c, "return stp_kprobe_hit(&stp_probes[0], NULL, regs);");
+	has(c, "return stp_kprobe_hit(&stp_probes[1], stp_probe_1, regs);");
+	ck_assert_ptr_null(strstr(c, "stp_kp_2"));
+}
+END_TEST
+
 START_TEST(near_texts_classify_tokens)
 {
 	struct src_file *f = src_file_from_string("x.stp", "if (a) \"str\" 42 @count +=\n");
@@ -355,6 +375,7 @@ Suite *gen_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, hello_world_has_the_module_layout);
 	tcase_add_test(tc, defines_precede_the_runtime);
+	tcase_add_test(tc, kprobes_get_a_generated_pre_handler);
 	tcase_add_test(tc, G_overrides_a_global_initializer);
 	tcase_add_test(tc, G_rejects_a_non_number_for_a_long);
 	tcase_add_test(tc, division_checks_its_divisor_with_stap_wording);
