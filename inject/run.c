@@ -112,25 +112,42 @@ static int run_here(struct session *s, const char *guru_run, int out_fd)
 	return 0;
 }
 
-/* -o with -c in the VM: the guest's stdout (in fd) is CMD's output, the
- * marker, then the script's. CMD's goes to our stdout, the script's to out. */
+/* -o with -c in the VM: the guest's stdout (in fd) is CMD's output, a
+ * newline and the marker line (so the marker starts a line even when CMD's
+ * output does not end with one), then the script's. CMD's goes to our
+ * stdout without that newline, the script's to out. */
 static int split_output(int in, int out)
 {
 	FILE *f = fdopen(dup(in), "r");
-	char line[4096];
+	char *line = NULL, *held = NULL;
+	size_t cap = 0;
+	ssize_t n;
 	int after = 0, rc = 0;
 
 	if (!f)
 		return -1;
 	rewind(f);
-	while (fgets(line, sizeof(line), f)) {
-		if (!after && !strcmp(line, OUTPUT_MARK "\n")) {
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (after) {
+			if (write(out, line, (size_t)n) != n)
+				rc = -1;
+		} else if (!strcmp(line, OUTPUT_MARK "\n")) {
 			after = 1;
-			continue;
+			if (held) {	/* it ends with the newline we added */
+				held[strlen(held) - 1] = 0;
+				fputs(held, stdout);
+			}
+		} else {
+			if (held)
+				fputs(held, stdout);
+			free(held);
+			held = strdup(line);
 		}
-		if (after ? write(out, line, strlen(line)) < 0 : fputs(line, stdout) < 0)
-			rc = -1;
 	}
+	if (!after && held)
+		fputs(held, stdout);
+	free(held);
+	free(line);
 	fclose(f);
 	return rc;
 }
@@ -189,7 +206,7 @@ static int run_in_vm(struct session *s, const char *guru_run, int out_fd)
 				 "fi\n"
 				 "exit $rc\n",
 				 opts, s->module_name,
-				 split ? "echo " OUTPUT_MARK "; cat /tmp/gstap-output" : "",
+				 split ? "echo; echo " OUTPUT_MARK "; cat /tmp/gstap-output" : "",
 				 s->module_name, s->module_name);
 	if (vm_run(&o, &status)) {
 		if (split) {

@@ -139,11 +139,15 @@ n=$(echo "$out" | grep -c '^FAIL')
 FAILS=$((FAILS + n))
 
 # end to end: gstap --vm -c with -o FILE, then -x
-o=$("$BUILD/gstap" --vm -r "$R" -o "$W/o.txt" -c "sh -c 'echo cmd \$\$'" \
-	-e 'probe begin { printf("target %d\n", target()) } probe end { println("end") }' 2>"$W/c.err")
+# (the command's output does not end with a newline: still apart)
+"$BUILD/gstap" --vm -r "$R" -o "$W/o.txt" -c "sh -c 'printf \"cmd %s\" \$\$'" \
+	-e 'probe begin { printf("target %d\n", target()) } probe end { println("end") }' \
+	>"$W/c.out" 2>"$W/c.err"
 st=$?
-c=$(echo "$o" | sed -n 's/^cmd //p')
-if [ $st = 0 ] && [ -n "$c" ] && [ "$(cat "$W/o.txt")" = "$(printf 'target %s\nend' "$c")" ]; then
+o=$(cat "$W/c.out")
+c=$(sed -n 's/^cmd //p' "$W/c.out")
+if [ $st = 0 ] && [ -n "$c" ] && [ "$(wc -l < "$W/c.out")" = 0 ] &&
+	[ "$(cat "$W/o.txt")" = "$(printf 'target %s\nend' "$c")" ]; then
 	echo "ok: gstap --vm -c -o FILE: the command's output on stdout, target() $c in the file"
 else
 	fail "gstap --vm -c -o: status $st, stdout '$o', file '$(cat "$W/o.txt" 2>/dev/null)'"
