@@ -9,12 +9,12 @@
 # bash's time; peak RSS comes from /usr/bin/time. Targets: >= 30x faster
 # than stap on the -p2 jobs, < 20 MiB peak, the library in < 40 ms.
 # GSTAP selects the binary (default build/gstap); R the kernel release
-# (default: the newest standard, non-RT, one in /lib/modules).
+# (default: gstap --vm-release, the newest standard, non-RT, one).
 
 cd "$(dirname "$0")/.." || exit 2
 GSTAP=${GSTAP:-build/gstap}
 RUNS=${RUNS:-10}
-R=${R:-$(ls /lib/modules 2>/dev/null | grep -v -- '-rt-' | sort -V | tail -n 1)}
+R=${R:-$("$GSTAP" --vm-release 2>/dev/null)}
 STAP_TAPSET=/usr/share/systemtap/tapset
 [ -x "$GSTAP" ] || { echo "frontend.sh: $GSTAP is not built" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "frontend.sh: needs /usr/bin/time (package time)" >&2; exit 77; }

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.." || exit 2
 GSTAP=${GSTAP:-build/gstap}
 lib=/usr/share/systemtap/tapset
 [ -d "$lib" ] || { echo "tapset_library: skipped, no $lib (install systemtap)"; exit 77; }
-R=${R:-$(ls /lib/modules 2>/dev/null | sort -V | tail -n 1)}
+R=${R:-$("$GSTAP" --vm-release 2>/dev/null)}
 [ -n "$R" ] || R=$(uname -r)	# no kernel installed: the one gstap defaults to
 script='probe begin { exit() }'
 
