@@ -262,6 +262,7 @@ static void keep_next_overload(struct sema *S, struct func *f)
 		sema_walk_stmt(f->body, no_expr, note_next, &can_next);
 	if (!can_next) {
 		f->next_overload = NULL;
+		ptrvec_push(S->a, &S->no_next, f);
 		return;
 	}
 	if (f->next_overload->from_library)

@@ -45,6 +45,8 @@ struct sema {
 	struct ptrvec func_queue;	/* struct func *: referenced, body to walk */
 	struct ptrvec resolved_globals;	/* struct global_decl *: referenced */
 	int functions_only;		/* --dump-functions: no probes */
+	struct ptrvec no_next;		/* struct func *: resolved, never says 'next':
+					 * no overload chain goes on from it */
 };
 
 /* An alias name registered under its first component. */

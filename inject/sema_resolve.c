@@ -289,9 +289,14 @@ static struct func *overload_chain(struct sema *S, const struct scope *sc, struc
 		c[k] = f;
 		n++;
 	}
-	for (i = 0; i + 1 < n; i++)
-		if (!c[i]->next_overload)
+	for (i = 0; i + 1 < n; i++) {
+		if (c[i]->next_overload)
+			continue;
+		for (k = 0; k < S->no_next.n && S->no_next.v[k] != c[i]; k++)
+			;
+		if (k == S->no_next.n)	/* not resolved yet, or it can 'next' */
 			c[i]->next_overload = c[i + 1];
+	}
 	return n ? c[0] : NULL;
 }
 
