@@ -21,7 +21,7 @@ struct session {
 	int last_pass;			/* -p N (default 5) */
 	const char *module_name;	/* -m NAME */
 	int keep_tmp;			/* -k */
-	const char *kernel_release;	/* -r R (default: running, or newest with --vm) */
+	const char *kernel_release;	/* -r R (default: running; --vm: target_default_vm_release) */
 	int guru;			/* -g */
 	struct ptrvec defines;		/* -D NAME=VALUE */
 	struct ptrvec global_inits;	/* -G var=val */

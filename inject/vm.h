@@ -20,7 +20,7 @@ struct vm_file {
 };
 
 struct vm_options {
-	const char *release;		/* kernel release; NULL: the newest bootable */
+	const char *release;		/* kernel release; NULL: target_default_vm_release() */
 	const struct vm_file *files;
 	int nfiles;
 	/* more modules to load at boot, after null_blk: "NAME [PARAMS]"
