@@ -20,8 +20,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-R=${GSTAP_VM_RELEASE:-$(for k in $(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V); do
-	[ -d "/lib/modules/$k/build" ] && echo "$k"; done | tail -1)}
+R=${GSTAP_VM_RELEASE:-$("$BUILD/gstap" --vm-release 2>/dev/null)}
 [ -n "$R" ] || { echo "SKIP: no /boot/vmlinuz-R with /lib/modules/R/build"; exit 77; }
 KB=/lib/modules/$R/build
 N=${BENCH_CALLS:-100000}
