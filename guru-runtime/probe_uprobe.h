@@ -179,7 +179,7 @@ static int stp_uretprobe_fn(struct uprobe_consumer *uc, unsigned long func,
 static void stp_uentries_free(struct stp_uprobe *u)
 {
 	kfree(u->entries);
-	kfree(u->data);
+	kvfree(u->data);
 	u->entries = NULL;
 	u->data = NULL;
 }
@@ -195,7 +195,9 @@ static int stp_uprobe_arm(const struct stp_probe *p, void *state)
 	raw_spin_lock_init(&u->lock);
 	if (p->kind == STP_PK_URETPROBE && p->entry_handler) {
 		u->entries = kcalloc(STP_URETPROBE_ENTRIES, sizeof(*u->entries), GFP_KERNEL);
-		u->data = kcalloc(STP_URETPROBE_ENTRIES, p->entry_size, GFP_KERNEL);
+		/* 256 records with a MAXSTRINGLEN string @entry slot each is
+		 * ~137 KB: not a physically contiguous allocation */
+		u->data = kvcalloc(STP_URETPROBE_ENTRIES, p->entry_size, GFP_KERNEL);
 		if (!u->entries || !u->data) {
 			stp_uentries_free(u);
 			return -ENOMEM;

@@ -46,7 +46,8 @@ probe syscall.openat {
 
 T=$BUILD/tools/gstap_target
 build t_uret "probe process(\"$T\").function(\"gstap_target_fn\").return {
-	printf(\"x=%d entry=%d ret=%d parms %s\\n\", \$x, @entry(\$x * 10), \$return, \$\$parms)
+	printf(\"x=%d entry=%d ret=%d parms %s comm=%s\\n\", \$x, @entry(\$x * 10), \$return, \$\$parms,
+	       @entry(execname()))
 }"
 
 cat > "$W/guest.sh" <<GUEST
@@ -118,10 +119,10 @@ guru-run -x 0 t_x.ko >o 2>e; st=$?
 [ $st = 2 ] && echo "ok: guru-run -x 0 is a usage error" || echo "FAIL: guru-run -x 0: status $st"
 # entry values at a uprobe's return: gstap_target 4 calls gstap_target_fn(0..3)
 guru-run -c "$T 4" t_uret.ko >o 2>e; st=$?
-printf '12\nx=0 entry=0 ret=0 parms x=0x0\nx=1 entry=10 ret=2 parms x=0x1\nx=2 entry=20 ret=4 parms x=0x2\nx=3 entry=30 ret=6 parms x=0x3\n' >x
+printf '12\nx=0 entry=0 ret=0 parms x=0x0 comm=gstap_target\nx=1 entry=10 ret=2 parms x=0x1 comm=gstap_target\nx=2 entry=20 ret=4 parms x=0x2 comm=gstap_target\nx=3 entry=30 ret=6 parms x=0x3 comm=gstap_target\n' >x
 sort o >o.sorted; sort x >x.sorted
 cmp -s x.sorted o.sorted && [ $st = 0 ] && [ ! -s e ] &&
-	echo "ok: process .return: \$x, @entry(), \$\$parms are the values at entry" ||
+	echo "ok: process .return: \$x, @entry() of a number and a string, \$\$parms are the values at entry" ||
 	{ echo "FAIL: process .return entry values (status $st)"; echo "--- expected"; cat x; echo "--- got"; cat o e; }
 kill $noise
 l=$(grep -E '^t_' /proc/modules | cut -d' ' -f1)
