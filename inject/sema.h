@@ -10,6 +10,7 @@ struct sema_options {
 	int unoptimized;	/* -u: keep unused functions and globals */
 	int list_mode;		/* -l/-L: resolve probe points only */
 	int keep_locals;	/* -L: no optimiser, so an alias's locals stay listed */
+	const char *target_program;	/* -c CMD's program: process.function(...) */
 };
 
 /* Resolve symbols, expand aliases and probe points, infer types, check

@@ -54,6 +54,9 @@
 	X("process(string).function(string)", F_UFUNC)                         \
 	X("process(string).function(string).call", F_UFUNC)                    \
 	X("process(string).function(string).return", F_UFUNC)                  \
+	X("process.function(string)", F_UFUNC)                                 \
+	X("process.function(string).call", F_UFUNC)                            \
+	X("process.function(string).return", F_UFUNC)                          \
 	X("timer.hz(number)", F_TIMER)                                         \
 	X("timer.jiffies(number)", F_TIMER)                                    \
 	X("timer.jiffies(number).randomize(number)", F_TIMER)                  \
@@ -516,13 +519,21 @@ static int family_ufunc(struct sema *S, struct expansion *x, struct probe_point 
 	const struct pp_component *proc = c[0], *fn = find_comp(c, n, "function");
 	const struct pp_component *ret = find_comp(c, n, "return");
 	struct ptrvec syms = { 0 }, offs = { 0 };
-	const char *path = program_path(S, proc->str);
+	/* process.function(...) with no path: the program of -c CMD */
+	const char *name = proc->arg_kind == PPARG_STR ? proc->str : S->opt->target_program;
+	const char *path;
 	int i, count;
 
+	if (!name) {
+		diag_error(proc->loc, "'process' without a path names the program of -c CMD, "
+			   "and there is no -c");
+		return -1;
+	}
+	path = program_path(S, name);
 	if (!path || access(path, R_OK)) {
 		if (x->optional)
 			return 0;
-		diag_error(proc->loc, "cannot open '%s': %s", proc->str,
+		diag_error(proc->loc, "cannot open '%s': %s", name,
 			   path ? strerror(errno) : "not found in PATH");
 		return -1;
 	}

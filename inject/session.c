@@ -144,12 +144,28 @@ static int pass1_parse(struct session *s)
 	return 0;
 }
 
+/* The program -c CMD runs: its first word, for process probes without a
+ * path (stap's rule). Shell syntax in CMD runs sh, as guru-run does. */
+static const char *target_program(struct arena *a, const char *cmd)
+{
+	size_t n;
+
+	if (!cmd)
+		return NULL;
+	cmd += strspn(cmd, " \t");
+	n = strcspn(cmd, " \t");
+	if (!n || strpbrk(cmd, "|&;<>(){}"))
+		return n ? "/bin/sh" : NULL;
+	return arena_printf(a, "%.*s", (int)n, cmd);
+}
+
 static int pass2_elaborate(struct session *s)
 {
 	struct sema_options o = {
 		.guru = s->guru,
 		.verbose = s->verbose,
 		.unoptimized = s->unoptimized,
+		.target_program = target_program(&s->arena, s->target_cmd),
 	};
 
 	s->prog.guru = s->guru;

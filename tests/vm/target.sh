@@ -13,7 +13,8 @@
 # script's in FILE) and gstap --vm -x.
 #
 # Also entry values in a process .return probe ($param, @entry, $$parms:
-# the uretprobe's entry handler), with the probed program run by -c.
+# the uretprobe's entry handler), with the probed program run by -c, and
+# process.function() without a path, which probes the program of -c.
 #
 # Prints "ok: ..." / "FAIL: ..." per check; exit 0 when all passed.
 set -u
@@ -49,6 +50,11 @@ build t_uret "probe process(\"$T\").function(\"gstap_target_fn\").return {
 	printf(\"x=%d entry=%d ret=%d parms %s comm=%s\\n\", \$x, @entry(\$x * 10), \$return, \$\$parms,
 	       @entry(execname()))
 }"
+
+# process.function() without a path: the program of -c (stap's rule)
+ko=$("$BUILD/gstap" -p4 -r "$R" -m t_proc -c "$T 2" -e 'probe process.function("gstap_target_fn") {
+	printf("fn %d\n", $x)
+}' 2>"$W/t_proc.err") && cp "$ko" "$W/t_proc.ko" || { cat "$W/t_proc.err"; fail "gstap -p4 of t_proc"; }
 
 cat > "$W/guest.sh" <<GUEST
 T=$T
@@ -124,6 +130,12 @@ sort o >o.sorted; sort x >x.sorted
 cmp -s x.sorted o.sorted && [ $st = 0 ] && [ ! -s e ] &&
 	echo "ok: process .return: \$x, @entry() of a number and a string, \$\$parms are the values at entry" ||
 	{ echo "FAIL: process .return entry values (status $st)"; echo "--- expected"; cat x; echo "--- got"; cat o e; }
+guru-run -c "$T 2" t_proc.ko >o 2>e; st=$?
+printf '2\nfn 0\nfn 1\n' >x
+sort o >o.sorted; sort x >x.sorted
+cmp -s x.sorted o.sorted && [ $st = 0 ] && [ ! -s e ] &&
+	echo "ok: process.function() without a path probes the program of -c" ||
+	{ echo "FAIL: process.function() of -c's program (status $st)"; cat o e; }
 kill $noise
 l=$(grep -E '^t_' /proc/modules | cut -d' ' -f1)
 [ -z "$l" ] && echo "ok: no module left" || echo "FAIL: left loaded: $l"
