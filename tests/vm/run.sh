@@ -61,7 +61,9 @@ fi
 if [ -n "$rt_tests" ]; then
 	case $BUILD in /*) gstap=$BUILD/gstap ;; *) gstap=$ROOT/$BUILD/gstap ;; esac
 	rt=$("$gstap" --vm-release=rt 2>/dev/null)
-	if [ -n "$rt" ]; then
+	if [ -n "$rt" ] && [ "$rt" = "$("$gstap" --vm-release 2>/dev/null)" ]; then
+		echo "rt: $rt is the default release too (no standard kernel installed): no second pass"
+	elif [ -n "$rt" ]; then
 		start_rt=$(date +%s)
 		export GSTAP_VM_RELEASE="$rt"
 		# shellcheck disable=SC2086
