@@ -80,7 +80,7 @@ cp "$ko" "$W/bench_kp.ko"
 # the general path, for information: a handler with one statement
 ko=$("$BUILD/gstap" -p4 -r "$R" -m bench_kp1 -e 'global n probe kernel.function("__do_sys_getppid") { n = 1 }') || exit 1
 cp "$ko" "$W/bench_kp1.ko"
-ko=$("$BUILD/gstap" -p4 -r "$R" -m bench_out -DSTP_BUFFER_SIZE=1048576 \
+ko=$("$BUILD/gstap" -p4 -r "$R" -m bench_out -DSTP_BUFFER_SIZE=1048576 -DSTP_NO_OVERLOAD \
 	-e 'probe kernel.function("__do_sys_getppid") { printf("a line of benchmark output, 40 bytes\n") }') || exit 1
 cp "$ko" "$W/bench_out.ko"
 cat > "$W/guest.sh" <<GUEST
