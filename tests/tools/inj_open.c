@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,19 +43,27 @@ static double cpu_us(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
+/* /proc/stat, opened with the open syscall rather than openat: the rules
+ * under test count and delay this program's openat calls, and only the
+ * loop's may reach them. Opened once; read from offset 0 each time. */
+static int stat_fd = -1;
+
 /* Busy (not idle, not iowait) time of all CPUs so far, in ms. */
 static double busy_ms(void)
 {
 	unsigned long long v[10] = { 0 }, sum = 0;
 	long hz = sysconf(_SC_CLK_TCK);
-	FILE *f = fopen("/proc/stat", "r");
+	char buf[512];
+	ssize_t len;
 	int i, n;
 
-	if (!f)
+	if (stat_fd < 0)
+		stat_fd = (int)syscall(SYS_open, "/proc/stat", O_RDONLY);
+	if (stat_fd < 0 || (len = pread(stat_fd, buf, sizeof(buf) - 1, 0)) <= 0)
 		return 0;
-	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+	buf[len] = 0;
+	n = sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
 		   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]);
-	fclose(f);
 	for (i = 0; i < n && i < 8; i++)	/* guest and guest_nice are in user */
 		if (i != 3 && i != 4)		/* idle, iowait */
 			sum += v[i];
