@@ -10,16 +10,7 @@
 # dirty kernel log (BUG, WARNING, Oops, lockups, panic).
 #
 # Prints "ok: ..." / "FAIL: ..." per check; exit 0 when all passed.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-R=${GSTAP_VM_RELEASE:-$("$BUILD/gstap" --vm-release 2>/dev/null)}
-[ -n "$R" ] || { echo "SKIP: no /boot/vmlinuz-R with /lib/modules/R/build (install linux-image-amd64 linux-headers-amd64)"; exit 77; }
-W=$(mktemp -d /tmp/gstap-vmtest.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-FAILS=0
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+. "$(dirname "$0")/lib_gstap.sh"
 
 # gstap-built modules (pass 4 only, on the host), named so the guest knows them
 build() {	# NAME SCRIPT [gstap options]

@@ -10,16 +10,7 @@
 # MINSTACKSPACE), overload detection, MAXERRORS, lost output reported.
 # After each run no module of ours is left loaded; the VM runner fails the
 # boot on a dirty kernel log.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-R=${GSTAP_VM_RELEASE:-$("$BUILD/gstap" --vm-release 2>/dev/null)}
-[ -n "$R" ] || { echo "SKIP: no /boot/vmlinuz-R with /lib/modules/R/build"; exit 77; }
-W=$(mktemp -d /tmp/gstap-vmtest.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-FAILS=0
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+. "$(dirname "$0")/lib_gstap.sh"
 T=$BUILD/tools/gstap_target
 [ -x "$T" ] || { echo "FAIL: $T not built"; exit 1; }
 

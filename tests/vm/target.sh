@@ -17,16 +17,7 @@
 # process.function() without a path, which probes the program of -c.
 #
 # Prints "ok: ..." / "FAIL: ..." per check; exit 0 when all passed.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-R=${GSTAP_VM_RELEASE:-$("$BUILD/gstap" --vm-release 2>/dev/null)}
-[ -n "$R" ] || { echo "SKIP: no /boot/vmlinuz-R with /lib/modules/R/build (install linux-image-amd64 linux-headers-amd64)"; exit 77; }
-W=$(mktemp -d /tmp/gstap-vmtest.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-FAILS=0
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+. "$(dirname "$0")/lib_gstap.sh"
 
 build() {	# NAME SCRIPT
 	ko=$("$BUILD/gstap" -p4 -r "$R" -m "$1" -e "$2" 2>"$W/$1.err") ||

@@ -15,16 +15,7 @@
 # DWARF parameters ($a, $b, $$parms, $return) and user memory through them
 # ($s$, $p->x, $p->y). (Entry values in a process .return probe are not
 # checked: pass 3 has no entry handler for uretprobes yet.)
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-R=${GSTAP_VM_RELEASE:-$("$BUILD/gstap" --vm-release 2>/dev/null)}
-[ -n "$R" ] || { echo "SKIP: no /boot/vmlinuz-R with /lib/modules/R/build"; exit 77; }
-W=$(mktemp -d /tmp/gstap-vmtest.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-FAILS=0
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+. "$(dirname "$0")/lib_gstap.sh"
 T=$BUILD/tools/tvar_target
 [ -x "$T" ] || { echo "FAIL: $T not built"; exit 1; }
 
