@@ -1,5 +1,8 @@
 /* compiler_fixture.c - see compiler_fixture.h. */
 #include "compiler_fixture.h"
+#include "parse.h"
+
+#include <check.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,4 +54,25 @@ const char *fixture_errors(void)
 {
 	fflush(errf);
 	return errbuf ? errbuf : "";
+}
+
+int fixture_elaborate(const char *library, const char *script, const struct sema_options *opt)
+{
+	struct file_ast *user, *lib = NULL;
+
+	if (library) {
+		struct src_file *ls = src_file_from_string("lib.stp", library);
+
+		ls->is_library = 1;
+		lib = parse_file(&prog, ls, 1);
+		ck_assert_ptr_nonnull(lib);
+		lib->is_library = 1;
+	}
+	user = parse_file(&prog, src_file_from_string("t.stp", script), 0);
+	ck_assert_msg(user != NULL, "parse failed: %s", fixture_errors());
+	/* the user script is files.v[0], the library after it */
+	ptrvec_push(&arena, &prog.files, user);
+	if (lib)
+		ptrvec_push(&arena, &prog.files, lib);
+	return sema_elaborate(&prog, opt);
 }

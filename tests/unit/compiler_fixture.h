@@ -8,6 +8,7 @@
 #define TESTS_COMPILER_FIXTURE_H
 
 #include "ast.h"
+#include "sema.h"
 
 extern struct arena arena;
 extern struct program prog;
@@ -19,5 +20,9 @@ void fixture_setup(const char *release, const char *(*config)(void *, const char
 void fixture_teardown(void);
 /* Every diagnostic printed since fixture_setup(). */
 const char *fixture_errors(void);
+/* Parse SCRIPT ("t.stp") and, when given, LIBRARY ("lib.stp", a library
+ * file after it in prog.files), then run pass 2 with OPT. Returns
+ * sema_elaborate()'s result; a parse failure fails the test. */
+int fixture_elaborate(const char *library, const char *script, const struct sema_options *opt);
 
 #endif

@@ -31,23 +31,8 @@ static const char *errors(void)
 static int elaborate_with(const char *library, const char *script, int guru, int unopt)
 {
 	struct sema_options o = { .guru = guru, .unoptimized = unopt };
-	struct file_ast *user, *lib = NULL;
 
-	if (library) {
-		struct src_file *ls = src_file_from_string("lib.stp", library);
-
-		ls->is_library = 1;
-		lib = parse_file(&prog, ls, 1);
-		ck_assert_ptr_nonnull(lib);
-		lib->is_library = 1;
-	}
-	user = parse_file(&prog, src_file_from_string("t.stp", script), 0);
-	ck_assert_msg(user != NULL, "parse failed: %s", errors());
-	/* the user script is files.v[0], the library after it */
-	ptrvec_push(&arena, &prog.files, user);
-	if (lib)
-		ptrvec_push(&arena, &prog.files, lib);
-	return sema_elaborate(&prog, &o);
+	return fixture_elaborate(library, script, &o);
 }
 
 static int elaborate(const char *script)

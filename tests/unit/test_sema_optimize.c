@@ -33,23 +33,9 @@ static const char *errors(void)
 static const char *p2(const char *library, const char *script, int unopt)
 {
 	struct sema_options o = { .unoptimized = unopt };
-	struct file_ast *user, *lib = NULL;
 	FILE *out;
 
-	if (library) {
-		struct src_file *ls = src_file_from_string("lib.stp", library);
-
-		ls->is_library = 1;
-		lib = parse_file(&prog, ls, 1);
-		ck_assert_ptr_nonnull(lib);
-		lib->is_library = 1;
-	}
-	user = parse_file(&prog, src_file_from_string("t.stp", script), 0);
-	ck_assert_msg(user != NULL, "parse failed: %s", errors());
-	ptrvec_push(&arena, &prog.files, user);
-	if (lib)
-		ptrvec_push(&arena, &prog.files, lib);
-	ck_assert_msg(sema_elaborate(&prog, &o) == 0, "pass 2 failed: %s", errors());
+	ck_assert_msg(fixture_elaborate(library, script, &o) == 0, "pass 2 failed: %s", errors());
 	out = open_memstream(&outbuf, &outlen);
 	print_program(out, &prog);
 	fclose(out);
