@@ -90,7 +90,7 @@ struct scope {
 	const struct src_file *file;	/* private symbols of this file are visible */
 	int library_private_ok;		/* ... and of every library file (alias bodies) */
 	int defer_targets;		/* inside @entry: sema_tvar resolves targets */
-	int dead_code;			/* a branch a constant condition drops: its
+	int dead_code;			/* inside this many dropped branches: their
 					 * target variables are never resolved */
 };
 int sema_resolve_stmt(struct sema *S, struct scope *sc, struct stmt *s);

@@ -356,30 +356,12 @@ static int is_target(const struct expr *e)
 	return e && (e->kind == E_TARGET || e->kind == E_CAST || e->kind == E_ATVAR);
 }
 
-/* Resolve a branch that a constant condition drops: names and calls as
+/* A branch that a constant condition drops is resolved as dead code
+ * (sc->dead_code counts the enclosing dead branches): names and calls as
  * usual, target variables not at all. stap resolves @defined first and
  * drops the dead branch before it reports unresolvable target variables:
  * @choose_defined($a, $b) and if (@defined($x)) ... else ... in Debian's
  * library depend on it. */
-static int resolve_dead_expr(struct sema *S, struct scope *sc, struct expr *e)
-{
-	int saved = sc->dead_code, rc;
-
-	sc->dead_code = 1;
-	rc = sema_resolve_expr(S, sc, e);
-	sc->dead_code = saved;
-	return rc;
-}
-
-static int resolve_dead_stmt(struct sema *S, struct scope *sc, struct stmt *s)
-{
-	int saved = sc->dead_code, rc;
-
-	sc->dead_code = 1;
-	rc = sema_resolve_stmt(S, sc, s);
-	sc->dead_code = saved;
-	return rc;
-}
 
 static int has_defined(const struct expr *e)
 {
@@ -434,7 +416,9 @@ static int resolve_ternary(struct sema *S, struct scope *sc, struct expr *e)
 	}
 	live = v ? e->left : e->right;
 	dead = v ? e->right : e->left;
-	rc |= resolve_dead_expr(S, sc, dead);
+	sc->dead_code++;
+	rc |= sema_resolve_expr(S, sc, dead);
+	sc->dead_code--;
 	rc |= sema_resolve_expr(S, sc, live);
 	if (!rc)
 		*e = *live;
@@ -618,14 +602,12 @@ int sema_resolve_stmt(struct sema *S, struct scope *sc, struct stmt *s)
 		s->cond->type = TY_LONG;
 		s->cond->num = 1;
 		s->cond->left = s->cond->right = NULL;
-		if (v) {
-			rc |= resolve_dead_stmt(S, sc, s->else_);
-			s->else_ = NULL;
-		} else {
-			rc |= resolve_dead_stmt(S, sc, s->then);
+		sc->dead_code++;
+		rc |= sema_resolve_stmt(S, sc, v ? s->else_ : s->then);
+		sc->dead_code--;
+		if (!v)
 			s->then = s->else_;
-			s->else_ = NULL;
-		}
+		s->else_ = NULL;
 		if (!s->then) {		/* if (0) without else: nothing left */
 			s->kind = S_BLOCK;
 			s->cond = NULL;
