@@ -21,6 +21,9 @@ export BUILD="${BUILD:-build}"
 # (its "jobserver unavailable" warning would fail the warning checks)
 unset MAKEFLAGS MFLAGS MAKELEVEL
 passed=0 failed=0 skipped=0
+# every FAIL line, repeated at the end: CI shows only the tail of the log
+failures=$(mktemp)
+trap 'rm -f "$failures"' EXIT
 
 # run_tests PREFIX NAME...: run the tests, their output lines prefixed
 run_tests() {
@@ -35,6 +38,7 @@ run_tests() {
 		rc=$?
 		sed "s/^/$prefix/" "$log"
 		ok=$(grep -c '^ok:' "$log")
+		grep '^FAIL' "$log" | sed "s|^|$prefix$t: |" >>"$failures"
 		bad=$(grep -c '^FAIL' "$log")
 		rm -f "$log"
 		passed=$((passed + ok))
@@ -42,7 +46,8 @@ run_tests() {
 			skipped=$((skipped + 1))
 		elif [ $rc != 0 ] && [ "$bad" = 0 ]; then
 			failed=$((failed + 1))	# died without saying which check
-			echo "${prefix}FAIL: tests/vm/$t.sh exited with status $rc"
+			echo "${prefix}FAIL: tests/vm/$t.sh exited with status $rc" |
+				tee -a "$failures"
 		else
 			failed=$((failed + bad))
 		fi
@@ -74,6 +79,10 @@ if [ -n "$rt_tests" ]; then
 		echo "SKIP: rt: no PREEMPT_RT kernel (/boot/vmlinuz-R and /lib/modules/R/build" \
 		     "for an -rt R): install linux-image-rt-amd64 linux-headers-rt-amd64"
 	fi
+fi
+if [ -s "$failures" ]; then
+	echo "vm: the failed checks:"
+	sed 's/^/  /' "$failures"
 fi
 echo "vm: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
