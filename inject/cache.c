@@ -97,8 +97,7 @@ void cache_hash_path(struct cache_hash *h, const char *path)
 	}
 }
 
-/* A file's identity without reading it: for large build-tree files. */
-static void hash_stat(struct cache_hash *h, const char *path)
+void cache_hash_stat(struct cache_hash *h, const char *path)
 {
 	struct stat st;
 	char buf[128];
@@ -158,7 +157,7 @@ static void hash_kernel_compiler(struct cache_hash *h, struct session *s)
 	if (cc && sscanf(cc, "\"%127[^ \"]", name) == 1) {
 		char *path = arena_printf(&s->arena, "/usr/bin/%s", name);
 
-		hash_stat(h, path);
+		cache_hash_stat(h, path);
 	}
 }
 
@@ -201,7 +200,7 @@ int cache_compute_key(struct session *s)
 	cache_hash_path(&h, arena_printf(&s->arena, "%s/.config", s->build_dir));
 	cache_hash_path(&h, arena_printf(&s->arena, "%s/include/config/kernel.release",
 					 s->build_dir));
-	hash_stat(&h, arena_printf(&s->arena, "%s/Module.symvers", s->build_dir));
+	cache_hash_stat(&h, arena_printf(&s->arena, "%s/Module.symvers", s->build_dir));
 	hash_kernel_compiler(&h, s);
 	cache_hash_hex(&h, hex);
 	if (!s->module_name)

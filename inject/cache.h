@@ -24,11 +24,15 @@ void cache_hash_str(struct cache_hash *h, const char *s);	/* with its NUL */
 /* Hash a file's contents (or its absence); a directory recursively, in
  * name order. */
 void cache_hash_path(struct cache_hash *h, const char *path);
+/* A file's identity without reading it (path, size, mtime): for large
+ * files, and for files whose derived form is cached. */
+void cache_hash_stat(struct cache_hash *h, const char *path);
 void cache_hash_hex(const struct cache_hash *h, char out[33]);
 
 /* Where the cache lives ($XDG_CACHE_HOME/inject, else ~/.cache/inject), or
  * NULL when neither variable is set. Every cache of the project (modules,
- * BTF extracts, symbol tables, feature probes) is under it. */
+ * BTF extracts, symbol tables, feature probes, the generated syscall tapset)
+ * is under it. */
 const char *cache_location(struct arena *a);
 /* The same directory, made if missing; NULL when it cannot be used. */
 const char *cache_dir(struct arena *a);

@@ -20,14 +20,18 @@
  * aliases (BTF) know the latter only, so those probes fall back to it.
  */
 #include "syscall_tapset.h"
+#include "cache.h"
 #include "errno_table.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* How an argument becomes stap variables. */
 enum sc_var {
@@ -612,6 +616,78 @@ static const char *concat_lines(struct arena *a, const char *head, size_t head_l
 	return s;
 }
 
+/*
+ * Where the text generated from table_path and aux_path is cached: the
+ * key is the identity (path, size, mtime) of both and of the generator,
+ * this binary. Generating is 40% of the instructions of a -p2 hello
+ * world, and every run of gstap parses the whole library. NULL: no cache.
+ */
+static const char *cached_text_path(struct arena *a, const char *table_path,
+				    const char *aux_path)
+{
+	const char *dir = cache_dir(a);
+	struct cache_hash h;
+	char self[4096], hex[33];
+	ssize_t n;
+
+	if (!dir)
+		return NULL;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return NULL;
+	self[n] = 0;
+	cache_hash_init(&h);
+	cache_hash_str(&h, "syscall tapset v1");
+	cache_hash_stat(&h, self);
+	cache_hash_stat(&h, table_path);
+	cache_hash_stat(&h, aux_path);
+	cache_hash_hex(&h, hex);
+	return arena_printf(a, "%s/syscalls-%s.stp", dir, hex);
+}
+
+/* The whole of path in the arena, or NULL. */
+static const char *read_cached(struct arena *a, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *text = NULL;
+	size_t got = 0;
+
+	if (fd < 0)
+		return NULL;
+	if (!fstat(fd, &st) && st.st_size > 0) {
+		text = arena_alloc(a, (size_t)st.st_size + 1);
+		while (got < (size_t)st.st_size) {
+			ssize_t r = read(fd, text + got, (size_t)st.st_size - got);
+
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+		}
+		text[got] = 0;
+	}
+	close(fd);
+	return text && got == (size_t)st.st_size ? text : NULL;
+}
+
+/* Store text at path, whole or not at all (a concurrent gstap reads the
+ * old entry or the new one, never half of one). */
+static void write_cached(struct arena *a, const char *path, const char *text)
+{
+	const char *tmp = arena_printf(a, "%s.%ld.tmp", path, (long)getpid());
+	size_t len = strlen(text);
+	FILE *f = fopen(tmp, "wb");
+
+	if (!f)
+		return;
+	if (fwrite(text, 1, len, f) != len || fclose(f)) {
+		unlink(tmp);
+		return;
+	}
+	if (rename(tmp, path))
+		unlink(tmp);
+}
+
 /* The helpers of the generated text live in gen/syscalls_aux.stp beside
  * the table: not a tapset file of its own (the loader does not look in
  * gen/), but the head of this one, so that whatever pulls in a syscall
@@ -621,10 +697,14 @@ const char *syscall_tapset_source(struct arena *a, const char *table_path)
 	const char *slash = strrchr(table_path, '/');
 	const char *aux_path = arena_printf(a, "%.*sgen/syscalls_aux.stp",
 					    slash ? (int)(slash - table_path + 1) : 0, table_path);
-	struct src_file *src = src_file_load(table_path), *aux;
+	const char *cached = cached_text_path(a, table_path, aux_path);
+	struct src_file *src, *aux;
 	struct syscall_table t;
 	const char *text;
 
+	if (cached && (text = read_cached(a, cached)))
+		return text;
+	src = src_file_load(table_path);
 	if (!src) {
 		diag_fatal("cannot read syscall table '%s': %s", table_path, strerror(errno));
 		return NULL;
@@ -639,5 +719,8 @@ const char *syscall_tapset_source(struct arena *a, const char *table_path)
 	if (syscall_table_parse(a, src, &t) < 0)
 		return NULL;
 	text = syscall_tapset_generate(a, &t);
-	return concat_lines(a, aux->text, aux->len, text);
+	text = concat_lines(a, aux->text, aux->len, text);
+	if (cached)
+		write_cached(a, cached, text);
+	return text;
 }

@@ -3,9 +3,12 @@
 #include "errno_table.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The committed table, found from this file's path (tests run from the
  * top of the tree, as make check does). */
@@ -329,6 +332,89 @@ START_TEST(missing_table_is_a_fatal_diagnostic)
 }
 END_TEST
 
+/* FILE's whole text (malloc'd) */
+static char *slurp(const char *path)
+{
+	struct src_file *f = src_file_load(path);
+
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	return (char *)f->text;
+}
+
+static void spill(const char *path, const char *text, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The one syscalls-*.stp entry in dir, or NULL */
+static char *cache_entry(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *found = NULL;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		if (!strncmp(e->d_name, "syscalls-", 9)) {
+			ck_assert_msg(found == NULL, "two cache entries");
+			found = arena_printf(&A, "%s/%s", dir, e->d_name);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* The generated text is cached, and a changed table is generated anew. */
+START_TEST(generated_text_is_cached_until_the_table_changes)
+{
+	char top[] = "/tmp/test_sc_cache.XXXXXX";
+	const char *old_xdg = getenv("XDG_CACHE_HOME");
+	char *saved = old_xdg ? strdup(old_xdg) : NULL;
+	const char *table, *first, *again, *entry, *changed;
+	char *cmd;
+
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	setenv("XDG_CACHE_HOME", top, 1);
+	table = arena_printf(&A, "%s/syscalls.def", top);
+	mkdir(arena_printf(&A, "%s/gen", top), 0755);
+	spill(table, slurp(TABLE_PATH), "w");
+	spill(arena_printf(&A, "%s/gen/syscalls_aux.stp", top),
+	      slurp("tapsets/gen/syscalls_aux.stp"), "w");
+
+	first = syscall_tapset_source(&A, table);
+	ck_assert_ptr_nonnull(first);
+	entry = cache_entry(arena_printf(&A, "%s/inject", top));
+	ck_assert_msg(entry != NULL, "nothing cached");
+	ck_assert_str_eq(slurp(entry), first);
+	/* what comes back is the cached entry's text */
+	spill(entry, "\n// from the cache\n", "a");
+	again = syscall_tapset_source(&A, table);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_ptr_nonnull(strstr(again, "// from the cache"));
+	ck_assert_int_eq(strncmp(again, first, strlen(first)), 0);
+
+	/* a new line in the table (a later mtime, another size): generated */
+	sleep(1);
+	spill(table, "999 test_sc_cache_new __x64_sys_test_sc_cache_new int : unsigned int fd:fd\n", "a");
+	changed = syscall_tapset_source(&A, table);
+	ck_assert_ptr_nonnull(changed);
+	ck_assert_ptr_null(strstr(changed, "// from the cache"));
+	ck_assert_ptr_nonnull(strstr(changed, "syscall.test_sc_cache_new"));
+
+	if (saved)
+		setenv("XDG_CACHE_HOME", saved, 1);
+	else
+		unsetenv("XDG_CACHE_HOME");
+	free(saved);
+	cmd = arena_printf(&A, "rm -rf '%s'", top);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *syscall_tapset_suite(void)
 {
 	Suite *s = suite_create("syscall_tapset");
@@ -348,6 +434,7 @@ Suite *syscall_tapset_suite(void)
 	tcase_add_test(tc, helpers_define_every_kind_and_head_the_source);
 	tcase_add_test(tc, generated_source_is_bounded);
 	tcase_add_test(tc, missing_table_is_a_fatal_diagnostic);
+	tcase_add_test(tc, generated_text_is_cached_until_the_table_changes);
 	suite_add_tcase(s, tc);
 	return s;
 }
