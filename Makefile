@@ -68,7 +68,7 @@ $(BUILD)/inject: $(BUILD)/obj/inject/cmd_inject.o $(BUILD)/libinject.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # The loader runs in a bare busybox guest: static, libc only.
-$(BUILD)/guru-run: $(BUILD)/obj/inject/cmd_guru_run.o $(GURU_OBJS)
+$(BUILD)/guru-run: $(BUILD)/obj/inject/cmd_guru_run.o $(GURU_OBJS) $(BUILD)/obj/inject/cmdline.o
 	$(CC) $(CFLAGS) -static -o $@ $^
 
 # Small static programs placed in the test VM.

@@ -3,6 +3,7 @@
  *   guru_load.c    load, unload and explain errors
  *   guru_stream.c  the module's transport: frames to stdout/stderr, ctl
  *   guru_target.c  -c CMD: the command whose pid is target()
+ * and cmdline.c (shared with gstap): splitting -c CMD as stap does.
  */
 #ifndef INJECT_GURU_H
 #define INJECT_GURU_H

@@ -5,16 +5,14 @@
  * pipe) until the begin probes have run and the probes are armed; only
  * then does it exec, so the probes see all of it, its execve included.
  *
- * The command line is split as stap splits it (wordexp without command
- * substitution): words separated by blanks, with '...', "..." and \
- * quoting, exec'd directly (PATH searched), so target() is the command's
- * own pid even for -c 'sh -c "..."'. A line with shell syntax stap's
- * wordexp refuses (| & ; < > ( ) { } or a newline, unquoted) runs as
- * /bin/sh -c CMD, as stap falls back to; one that needs expansion ($,
- * `, globs, ~) runs as /bin/sh -c 'exec CMD', which expands the words
- * and keeps the pid.
+ * The command line is split as stap splits it (cmdline.h) and its words
+ * exec'd directly (PATH searched), so target() is the command's own pid
+ * even for -c 'sh -c "..."'. A line with shell syntax runs as /bin/sh -c
+ * CMD, as stap falls back to; one that needs expansion as /bin/sh -c
+ * 'exec CMD', which expands the words and keeps the pid.
  */
 #include "guru.h"
+#include "cmdline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,69 +23,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-enum split_result { SPLIT_WORDS, SPLIT_SHELL, SPLIT_EXPAND, SPLIT_UNMATCHED };
-
-/* Split cmd into words (argv, NULL-terminated, malloc'd). */
-static enum split_result split(const char *cmd, char ***argv_out)
-{
-	size_t len = strlen(cmd), n = 0;
-	char **argv = calloc(len / 2 + 2, sizeof(*argv));
-	char *buf = malloc(len + 1), *w = buf;
-	const char *p = cmd;
-	int in_word = 0;
-
-	if (!argv || !buf) {
-		perror("guru-run");
-		exit(1);
-	}
-	for (;; p++) {
-		char c = *p;
-
-		if (!c || c == ' ' || c == '\t') {
-			if (in_word) {
-				*w++ = 0;
-				in_word = 0;
-			}
-			if (!c)
-				break;
-			continue;
-		}
-		if (strchr("|&;<>(){}\n", c))
-			return SPLIT_SHELL;
-		if (strchr("$`*?[", c) || (c == '~' && !in_word))
-			return SPLIT_EXPAND;
-		if (!in_word) {
-			argv[n++] = w;
-			in_word = 1;
-		}
-		if (c == '\\') {
-			if (!p[1])
-				return SPLIT_UNMATCHED;
-			*w++ = *++p;
-		} else if (c == '\'') {
-			while (*++p && *p != '\'')
-				*w++ = *p;
-			if (!*p)
-				return SPLIT_UNMATCHED;
-		} else if (c == '"') {
-			while (*++p && *p != '"') {
-				if (*p == '$' || *p == '`')
-					return SPLIT_EXPAND;
-				if (*p == '\\' && p[1] && strchr("\\\"$`\n", p[1]))
-					p++;
-				*w++ = *p;
-			}
-			if (!*p)
-				return SPLIT_UNMATCHED;
-		} else {
-			*w++ = c;
-		}
-	}
-	argv[n] = NULL;
-	*argv_out = argv;
-	return SPLIT_WORDS;
-}
 
 /* In the child: wait for the release, then become the command. */
 static void run_command(const char *cmd, int hold)
@@ -102,8 +37,8 @@ static void run_command(const char *cmd, int hold)
 		_exit(127);	/* the module did not start: never run */
 	close(hold);
 	signal(SIGPIPE, SIG_DFL);
-	switch (split(cmd, &argv)) {
-	case SPLIT_WORDS:
+	switch (cmdline_split(cmd, &argv)) {
+	case CMDLINE_WORDS:
 		if (!argv[0]) {
 			fputs("guru-run: empty -c COMMAND\n", stderr);
 			_exit(127);
@@ -111,11 +46,14 @@ static void run_command(const char *cmd, int hold)
 		execvp(argv[0], argv);
 		fprintf(stderr, "guru-run: cannot run '%s': %s\n", argv[0], strerror(errno));
 		_exit(127);
-	case SPLIT_UNMATCHED:
+	case CMDLINE_NOMEM:
+		perror("guru-run");
+		_exit(127);
+	case CMDLINE_UNMATCHED:
 		fprintf(stderr, "guru-run: syntax error (unmatched quotes?) in -c COMMAND '%s'\n",
 			cmd);
 		_exit(127);
-	case SPLIT_EXPAND: {
+	case CMDLINE_EXPAND: {
 		size_t len = strlen(cmd) + 6;
 		char *exec_cmd = malloc(len);
 
@@ -125,7 +63,7 @@ static void run_command(const char *cmd, int hold)
 		}
 		break;
 	}
-	case SPLIT_SHELL:
+	case CMDLINE_SHELL:
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		break;
 	}

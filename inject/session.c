@@ -1,5 +1,6 @@
 /* session.c - sequence the five passes and print stap's -v pass lines. */
 #include "session.h"
+#include "cmdline.h"
 #include "list.h"
 #include "gen.h"
 #include "parse.h"
@@ -144,19 +145,32 @@ static int pass1_parse(struct session *s)
 	return 0;
 }
 
-/* The program -c CMD runs: its first word, for process probes without a
- * path (stap's rule). Shell syntax in CMD runs sh, as guru-run does. */
+/* The program -c CMD runs, for process probes without a path (stap's
+ * rule): its first word as guru-run splits it (a word the shell would
+ * expand stays as written, and is then not found), or /bin/sh when the
+ * shell runs the line. */
 static const char *target_program(struct arena *a, const char *cmd)
 {
-	size_t n;
+	const char *prog = NULL;
+	char **argv;
 
 	if (!cmd)
 		return NULL;
-	cmd += strspn(cmd, " \t");
-	n = strcspn(cmd, " \t");
-	if (!n || strpbrk(cmd, "|&;<>(){}"))
-		return n ? "/bin/sh" : NULL;
-	return arena_printf(a, "%.*s", (int)n, cmd);
+	switch (cmdline_split(cmd, &argv)) {
+	case CMDLINE_WORDS:
+	case CMDLINE_EXPAND:
+		if (argv[0])
+			prog = arena_strdup(a, argv[0]);
+		free(argv);
+		break;
+	case CMDLINE_SHELL:
+		prog = "/bin/sh";
+		break;
+	case CMDLINE_UNMATCHED:
+	case CMDLINE_NOMEM:
+		break;
+	}
+	return prog;
 }
 
 static int pass2_elaborate(struct session *s)
