@@ -4,7 +4,8 @@
  *   - exact lookups (ksyms_exists): CPU time and comparisons per lookup,
  *     hits and misses alternating, over every name of the table;
  *   - a prefix glob (vfs_*): CPU time per match call;
- *   - the syscall tapset's generation from tapsets/syscalls.def: CPU time.
+ *   - the syscall tapset's generation from tapsets/syscalls.def, and its
+ *     read from the cache: CPU time.
  * Built against libinject.a and run by bench/symbols.sh, from the top of
  * the tree. Argument: the release (default: the one gstap --vm targets). */
 #include "ksyms.h"
@@ -28,6 +29,35 @@ static double seconds(clockid_t clock)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The fastest of GENERATIONS calls of syscall_tapset_source (CPU
+ * seconds), or -1; the text's length in *len. */
+static double syscall_tapset_best(size_t *len)
+{
+	double best = -1;
+	int i;
+
+	for (i = 0; i < GENERATIONS; i++) {
+		struct arena g;
+		const char *text;
+		double c0, d;
+
+		arena_init(&g);
+		c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+		text = syscall_tapset_source(&g, "tapsets/syscalls.def");
+		d = seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
+		if (!text) {
+			fprintf(stderr, "symbols: the syscall tapset did not generate\n");
+			arena_free(&g);
+			return -1;
+		}
+		*len = strlen(text);
+		if (best < 0 || d < best)
+			best = d;
+		arena_free(&g);
+	}
+	return best;
+}
+
 int main(int argc, char **argv)
 {
 	struct arena a;
@@ -38,6 +68,7 @@ int main(int argc, char **argv)
 	unsigned long cmp0;
 	int n, i, hits = 0, k;
 	size_t len = 0;
+	char cache[] = "/tmp/gstap-bench-sc.XXXXXX", rm[64];
 
 	arena_init(&a);
 	t.kernel_release = argc > 1 ? argv[1] : target_default_vm_release(&a);
@@ -81,26 +112,28 @@ int main(int argc, char **argv)
 	printf("symbols: glob vfs_* %d matches in %.1f us CPU (%d calls)\n", k,
 	       (seconds(CLOCK_PROCESS_CPUTIME_ID) - c0) * 1e6 / GLOBS, GLOBS);
 
-	for (i = 0; i < GENERATIONS; i++) {
-		struct arena g;
-		const char *text;
-		double d;
-
-		arena_init(&g);
-		c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
-		text = syscall_tapset_source(&g, "tapsets/syscalls.def");
-		d = seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
-		if (!text) {
-			fprintf(stderr, "symbols: the syscall tapset did not generate\n");
-			return 1;
-		}
-		len = strlen(text);
-		if (!i || d < best)
-			best = d;
-		arena_free(&g);
-	}
+	/* generated (no cache location), then read from the cache the first
+	 * run stores (a directory of our own) */
+	unsetenv("XDG_CACHE_HOME");
+	unsetenv("HOME");
+	best = syscall_tapset_best(&len);
+	if (best < 0)
+		return 1;
 	printf("syscall tapset: %zu KiB generated from tapsets/syscalls.def in %.1f ms CPU "
 	       "(best of %d)\n", len / 1024, best * 1e3, GENERATIONS);
+	if (!mkdtemp(cache)) {
+		perror("symbols: mkdtemp");
+		return 1;
+	}
+	setenv("XDG_CACHE_HOME", cache, 1);
+	best = syscall_tapset_best(&len);
+	if (best < 0)
+		return 1;
+	printf("syscall tapset: read from the cache in %.2f ms CPU (best of %d)\n",
+	       best * 1e3, GENERATIONS);
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", cache);
+	if (system(rm))
+		fprintf(stderr, "symbols: could not remove %s\n", cache);
 	arena_free(&a);
 	return 0;
 }
