@@ -58,13 +58,13 @@ struct stp_re_last {
 };
 
 struct stp_re_scratch {
-	u16 cur[STP_RE_MAX], next[STP_RE_MAX], stack[2 * STP_RE_MAX];
+	u16 cur[STP_RE_MAX], next[STP_RE_MAX];
 	u32 mark[STP_RE_MAX];
 	u32 gen;
 	struct stp_re_last last;
-	/* groups: the closure's stack (a pc, or a slot to restore with its
-	 * value), the slots being built, each thread's slots */
-	u32 gstack[3 * STP_RE_MAX];
+	/* the closure's stack (a pc, or a slot to restore with its value);
+	 * for groups, the slots being built and each thread's slots */
+	u32 stack[3 * STP_RE_MAX];
 	s16 work[STP_RE_SLOTS];
 	s16 (*ccap)[STP_RE_SLOTS], (*ncap)[STP_RE_SLOTS];	/* [STP_RE_MAX] each */
 };
@@ -75,17 +75,35 @@ static s16 (*stp_re_caps)[STP_RE_SLOTS];	/* 2 * STP_RE_MAX per CPU */
  * groups (a later "static int stp_re_want_groups = 1;"). */
 static int stp_re_want_groups;
 
-/* Add pc and everything reachable from it without input to list. */
+static int stp_regex_match_groups(const struct stp_regex *re, struct stp_re_scratch *w,
+				  const char *s);
+
+/*
+ * Add pc and everything reachable from it without input to list, and
+ * with caps (a program that records groups) each one's slots: a
+ * depth-first walk in priority order (a SPLIT's x first), so a pc reached
+ * twice keeps the higher-priority thread. A SAVE pushes the slot's old
+ * value before going on, and the value comes back once everything after
+ * it was added.
+ */
+#define STP_RE_RESTORE 0x80000000u
+
 static __maybe_unused int stp_re_add(const struct stp_regex *re, struct stp_re_scratch *w,
-				     u16 *list, int n, u16 pc, const char *s, int pos)
+				     u16 *list, s16 (*caps)[STP_RE_SLOTS], int n, u16 pc,
+				     const char *s, int pos)
 {
 	int sp = 0;
 
 	w->stack[sp++] = pc;
 	while (sp) {
+		u32 e = w->stack[--sp];
 		const struct stp_re_inst *in;
 
-		pc = w->stack[--sp];
+		if (e & STP_RE_RESTORE) {
+			w->work[(e >> 16) & 0xff] = (s16)(e & 0xffff);
+			continue;
+		}
+		pc = (u16)e;
 		if (pc >= re->n || w->mark[pc] == w->gen)
 			continue;
 		w->mark[pc] = w->gen;
@@ -106,15 +124,38 @@ static __maybe_unused int stp_re_add(const struct stp_regex *re, struct stp_re_s
 			if (!s[pos])
 				w->stack[sp++] = pc + 1;
 			break;
+		case STP_RE_SAVE:
+			if (caps && in->x < STP_RE_SLOTS) {
+				w->stack[sp++] = STP_RE_RESTORE | (u32)in->x << 16 |
+						  (u16)w->work[in->x];
+				w->work[in->x] = (s16)pos;
+			}
+			w->stack[sp++] = pc + 1;
+			break;
 		default:
+			if (caps)
+				memcpy(caps[n], w->work, sizeof(w->work));
 			list[n++] = pc;
 		}
 	}
 	return n;
 }
 
-static int stp_regex_match_groups(const struct stp_regex *re, struct stp_re_scratch *w,
-				  const char *s);
+/* Does instruction in take the input character ch? */
+static __always_inline int stp_re_takes(const struct stp_regex *re,
+					const struct stp_re_inst *in, unsigned char ch)
+{
+	switch (in->op) {
+	case STP_RE_CHAR:
+		return ch == in->c;
+	case STP_RE_ANY:
+		return 1;
+	case STP_RE_CLASS:
+		return (re->classes[in->x][ch >> 5] >> (ch & 31)) & 1;
+	default:
+		return 0;
+	}
+}
 
 /* 1 when re matches somewhere in s. */
 static __maybe_unused int stp_regex_match(const struct stp_regex *re, const char *s)
@@ -127,7 +168,7 @@ static __maybe_unused int stp_regex_match(const struct stp_regex *re, const char
 		return stp_regex_match_groups(re, w, s);
 
 	w->gen++;
-	ncur = stp_re_add(re, w, cur, 0, 0, s, 0);
+	ncur = stp_re_add(re, w, cur, NULL, 0, 0, s, 0);
 	for (pos = 0;; pos++) {
 		unsigned char ch = s[pos];
 
@@ -138,94 +179,16 @@ static __maybe_unused int stp_regex_match(const struct stp_regex *re, const char
 			return 0;
 		w->gen++;
 		nnext = 0;
-		for (i = 0; i < ncur; i++) {
-			const struct stp_re_inst *in = &re->prog[cur[i]];
-			int ok;
-
-			switch (in->op) {
-			case STP_RE_CHAR:
-				ok = ch == in->c;
-				break;
-			case STP_RE_ANY:
-				ok = 1;
-				break;
-			case STP_RE_CLASS:
-				ok = (re->classes[in->x][ch >> 5] >> (ch & 31)) & 1;
-				break;
-			default:
-				ok = 0;
-			}
-			if (ok)
-				nnext = stp_re_add(re, w, next, nnext, cur[i] + 1, s, pos + 1);
-		}
+		for (i = 0; i < ncur; i++)
+			if (stp_re_takes(re, &re->prog[cur[i]], ch))
+				nnext = stp_re_add(re, w, next, NULL, nnext, cur[i] + 1, s, pos + 1);
 		/* a search: a match may also start at the next character */
-		nnext = stp_re_add(re, w, next, nnext, 0, s, pos + 1);
+		nnext = stp_re_add(re, w, next, NULL, nnext, 0, s, pos + 1);
 		tmp = cur;
 		cur = next;
 		next = tmp;
 		ncur = nnext;
 	}
-}
-
-/*
- * Add pc and everything reachable from it without input to list, each
- * with its slots: a depth-first walk in priority order (a SPLIT's x
- * first), so a pc reached twice keeps the higher-priority thread. A SAVE
- * pushes the slot's old value before going on, and the value comes back
- * once everything after it was added.
- */
-#define STP_RE_RESTORE 0x80000000u
-
-static int stp_re_addg(const struct stp_regex *re, struct stp_re_scratch *w, u16 *list,
-		       s16 (*caps)[STP_RE_SLOTS], int n, u16 pc, const char *s, int pos)
-{
-	int sp = 0;
-
-	w->gstack[sp++] = pc;
-	while (sp) {
-		u32 e = w->gstack[--sp];
-		const struct stp_re_inst *in;
-
-		if (e & STP_RE_RESTORE) {
-			w->work[(e >> 16) & 0xff] = (s16)(e & 0xffff);
-			continue;
-		}
-		pc = (u16)e;
-		if (pc >= re->n || w->mark[pc] == w->gen)
-			continue;
-		w->mark[pc] = w->gen;
-		in = &re->prog[pc];
-		switch (in->op) {
-		case STP_RE_JMP:
-			w->gstack[sp++] = in->x;
-			break;
-		case STP_RE_SPLIT:
-			w->gstack[sp++] = in->y;
-			w->gstack[sp++] = in->x;
-			break;
-		case STP_RE_BOL:
-			if (pos == 0)
-				w->gstack[sp++] = pc + 1;
-			break;
-		case STP_RE_EOL:
-			if (!s[pos])
-				w->gstack[sp++] = pc + 1;
-			break;
-		case STP_RE_SAVE:
-			if (in->x < STP_RE_SLOTS) {
-				w->gstack[sp++] = STP_RE_RESTORE | (u32)in->x << 16 |
-						  (u16)w->work[in->x];
-				w->work[in->x] = (s16)pos;
-			}
-			w->gstack[sp++] = pc + 1;
-			break;
-		default:
-			list[n] = pc;
-			memcpy(caps[n], w->work, sizeof(w->work));
-			n++;
-		}
-	}
-	return n;
 }
 
 /* stp_regex_match for a program that records groups: the leftmost match,
@@ -245,7 +208,7 @@ static int stp_regex_match_groups(const struct stp_regex *re, struct stp_re_scra
 		return 0;	/* cannot happen: the translator asked for them */
 	memset(w->work, 0xff, sizeof(w->work));
 	w->gen++;
-	ncur = stp_re_addg(re, w, cur, ccap, 0, 0, s, 0);
+	ncur = stp_re_add(re, w, cur, ccap, 0, 0, s, 0);
 	for (pos = 0;; pos++) {
 		unsigned char ch = s[pos];
 
@@ -264,34 +227,18 @@ static int stp_regex_match_groups(const struct stp_regex *re, struct stp_re_scra
 		w->gen++;
 		nnext = 0;
 		for (i = 0; i < ncur; i++) {
-			const struct stp_re_inst *in = &re->prog[cur[i]];
-			int ok;
-
 			/* once matched, only threads that began no later go on */
 			if (found && ccap[i][0] > last->slots[0])
 				continue;
-			switch (in->op) {
-			case STP_RE_CHAR:
-				ok = ch == in->c;
-				break;
-			case STP_RE_ANY:
-				ok = 1;
-				break;
-			case STP_RE_CLASS:
-				ok = (re->classes[in->x][ch >> 5] >> (ch & 31)) & 1;
-				break;
-			default:
-				ok = 0;
-			}
-			if (!ok)
+			if (!stp_re_takes(re, &re->prog[cur[i]], ch))
 				continue;
 			memcpy(w->work, ccap[i], sizeof(w->work));
-			nnext = stp_re_addg(re, w, next, ncap, nnext, cur[i] + 1, s, pos + 1);
+			nnext = stp_re_add(re, w, next, ncap, nnext, cur[i] + 1, s, pos + 1);
 		}
 		/* a search: until something matched, one may start here too */
 		if (!found) {
 			memset(w->work, 0xff, sizeof(w->work));
-			nnext = stp_re_addg(re, w, next, ncap, nnext, 0, s, pos + 1);
+			nnext = stp_re_add(re, w, next, ncap, nnext, 0, s, pos + 1);
 		}
 		if (!nnext)
 			break;
