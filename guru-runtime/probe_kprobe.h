@@ -43,24 +43,29 @@ static int stp_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 	return stp_kprobe_hit(k->probe, k->probe->handler, regs);
 }
 
-/* "module:function" for module("M").function("P"), as kallsyms names it */
-static void stp_kprobe_symbol(const struct stp_probe *p, char *buf, size_t size)
+/* "module:function" for module("M").function("P"), as kallsyms names it,
+ * else "function": kmalloc'd (the kprobe keeps the pointer), or NULL */
+static char *stp_kprobe_symbol(const struct stp_probe *p)
 {
+	char *sym = kmalloc(KSYM_NAME_LEN * 2, GFP_KERNEL);
+
+	if (!sym)
+		return NULL;
 	if (p->module)
-		scnprintf(buf, size, "%s:%s", p->module, p->symbol);
+		scnprintf(sym, KSYM_NAME_LEN * 2, "%s:%s", p->module, p->symbol);
 	else
-		strscpy(buf, p->symbol, size);
+		strscpy(sym, p->symbol, KSYM_NAME_LEN * 2);
+	return sym;
 }
 
 static int stp_kprobe_arm(const struct stp_probe *p, void *state)
 {
 	struct stp_kprobe *k = state;
-	char *sym = kmalloc(KSYM_NAME_LEN * 2, GFP_KERNEL);
+	char *sym = stp_kprobe_symbol(p);
 	int rc;
 
 	if (!sym)
 		return -ENOMEM;
-	stp_kprobe_symbol(p, sym, KSYM_NAME_LEN * 2);
 	memset(k, 0, sizeof(*k));
 	k->probe = p;
 	k->kp.symbol_name = sym;

@@ -59,12 +59,11 @@ static int stp_kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs
 static int stp_kretprobe_arm(const struct stp_probe *p, void *state)
 {
 	struct stp_kretprobe *k = state;
-	char *sym = kmalloc(KSYM_NAME_LEN * 2, GFP_KERNEL);
+	char *sym = stp_kprobe_symbol(p);
 	int rc;
 
 	if (!sym)
 		return -ENOMEM;
-	stp_kprobe_symbol(p, sym, KSYM_NAME_LEN * 2);
 	memset(k, 0, sizeof(*k));
 	k->probe = p;
 	k->rp.kp.symbol_name = sym;
