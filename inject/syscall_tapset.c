@@ -24,6 +24,7 @@
 #include "errno_table.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -670,6 +671,25 @@ static const char *read_cached(struct arena *a, const char *path)
 	return text && got == (size_t)st.st_size ? text : NULL;
 }
 
+/* Remove the entries of other binaries and tables from dir (each
+ * rebuild of gstap makes a new key): one entry, not one per build. */
+static void prune_cached(struct arena *a, const char *dir, const char *keep)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+
+		if (!strncmp(e->d_name, "syscalls-", 9) && n > 4 &&
+		    !strcmp(e->d_name + n - 4, ".stp") && strcmp(e->d_name, keep))
+			unlink(arena_printf(a, "%s/%s", dir, e->d_name));
+	}
+	closedir(d);
+}
+
 /* Store text at path, whole or not at all (a concurrent gstap reads the
  * old entry or the new one, never half of one). */
 static void write_cached(struct arena *a, const char *path, const char *text)
@@ -684,8 +704,15 @@ static void write_cached(struct arena *a, const char *path, const char *text)
 		unlink(tmp);
 		return;
 	}
-	if (rename(tmp, path))
+	if (rename(tmp, path)) {
 		unlink(tmp);
+		return;
+	}
+	{
+		const char *slash = strrchr(path, '/');
+
+		prune_cached(a, arena_printf(a, "%.*s", (int)(slash - path), path), slash + 1);
+	}
 }
 
 /* The helpers of the generated text live in gen/syscalls_aux.stp beside

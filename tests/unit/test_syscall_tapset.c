@@ -368,7 +368,8 @@ static char *cache_entry(const char *dir)
 	return found;
 }
 
-/* The generated text is cached, and a changed table is generated anew. */
+/* The generated text is cached, and a changed table is generated anew
+ * and replaces the old entry. */
 START_TEST(generated_text_is_cached_until_the_table_changes)
 {
 	char top[] = "/tmp/test_sc_cache.XXXXXX";
@@ -404,6 +405,8 @@ START_TEST(generated_text_is_cached_until_the_table_changes)
 	ck_assert_ptr_nonnull(changed);
 	ck_assert_ptr_null(strstr(changed, "// from the cache"));
 	ck_assert_ptr_nonnull(strstr(changed, "syscall.test_sc_cache_new"));
+	/* stored in place of the old entry (cache_entry() fails on two) */
+	ck_assert_str_ne(cache_entry(arena_printf(&A, "%s/inject", top)), entry);
 
 	if (saved)
 		setenv("XDG_CACHE_HOME", saved, 1);
