@@ -8,11 +8,14 @@
 # module("null_blk").function, kernel.trace, process().function (uprobe)
 # and its .return. Limits: MAXACTION, MAXNESTING, MAXSKIPPED (through
 # MINSTACKSPACE), overload detection, MAXERRORS, lost output reported.
+# Arming under load: a kernel.function probe armed and disarmed 20 times
+# while both CPUs call the probed function (inject/vm.c tcg_accel() says
+# why this crashed guests under multi-threaded TCG).
 # After each run no module of ours is left loaded; the VM runner fails the
 # boot on a dirty kernel log.
 . "$(dirname "$0")/lib_gstap.sh"
-T=$BUILD/tools/gstap_target
-[ -x "$T" ] || { echo "FAIL: $T not built"; exit 1; }
+T=$BUILD/tools/gstap_target G=$BUILD/tools/gstap_getppid
+[ -x "$T" ] && [ -x "$G" ] || { echo "FAIL: $T or $G not built"; exit 1; }
 
 build() {	# NAME SCRIPT [gstap options]
 	n=$1 s=$2
@@ -37,6 +40,7 @@ build l_skipped 'probe kernel.function("vfs_read") { printf("never\n") }' -DMINS
 build l_overload 'probe kernel.function("vfs_read") { for (i = 0; i < 200; i++) { } }' \
 	-DSTP_OVERLOAD_THRESHOLD=100000 -DSTP_OVERLOAD_INTERVAL=200000000 -DMAXACTION=100000
 build l_maxerrors 'global n probe timer.ms(5) { n++; error(sprintf("e%d", n)) } probe error { printf("errors ran %d\n", n) }' -DMAXERRORS=2
+build p_armload 'global n probe kernel.function("__do_sys_getppid") { n++ } probe end { printf("hit %d\n", n > 0) }'
 build l_lost 'probe begin { for (i = 0; i < 3000; i++) printf("line %d\n", i); exit() }' \
 	-DSTP_BUFFER_SIZE=16384 -DMAXACTION=100000
 
@@ -94,10 +98,28 @@ grep -q 'bytes of output lost' l_lost.err && [ "$n" -lt 3000 ] && [ "$n" -gt 100
 	echo "ok: lost output reported ($n of 3000 lines arrived)" ||
 	{ echo "FAIL: lost output: $n lines"; cat l_lost.err; }
 kill $reader
+
+# arm and disarm while both CPUs run the probed function
+(while :; do gstap_getppid 100000 >/dev/null; done) & l1=$!
+(while :; do gstap_getppid 100000 >/dev/null; done) & l2=$!
+i=0 hits=0
+while [ $i -lt 20 ]; do
+	guru-run p_armload.ko >p_armload.out 2>p_armload.err & g=$!
+	j=0	# armed: listed by kprobes (5 s at most), then hit for 0.1 s
+	while ! grep -q __do_sys_getppid /sys/kernel/debug/kprobes/list && [ $j -lt 100 ]; do
+		usleep 50000; j=$((j + 1)); done
+	usleep 100000
+	kill -INT $g; wait $g
+	grep -q '^hit 1$' p_armload.out && hits=$((hits + 1))
+	i=$((i + 1))
+done
+kill $l1 $l2
+[ $hits = 20 ] && echo "ok: armed and disarmed 20 times under load, hit every time" ||
+	{ echo "FAIL: arm under load: $hits of 20 runs saw hits"; cat p_armload.err; }
 GUEST
 
 out=$("$BUILD/vmrun" -r "$R" \
-	"$BUILD/guru-run:/bin/guru-run" "$W/guest.sh:/root/guest.sh" "$T:$T" \
+	"$BUILD/guru-run:/bin/guru-run" "$W/guest.sh:/root/guest.sh" "$T:$T" "$G:/bin/gstap_getppid" \
 	$(for k in "$W"/*.ko; do echo "$k:/root/$(basename "$k")"; done) \
 	-- 'sh /root/guest.sh' 2>&1)
 rc=$?
