@@ -311,24 +311,11 @@ static void *xz_stream_btf(const unsigned char *in, size_t in_size, size_t *len)
 	return result;
 }
 
-/* Write bytes to path atomically (temporary file, then rename). */
+/* Write bytes to path atomically, its directories made first. */
 static void cache_write(const char *path, const void *data, size_t len)
 {
-	char *tmp = arena_printf(&btf_arena, "%s.%d.tmp", path, (int)getpid());
-	FILE *f;
-
-	if (make_parents(tmp))
-		return;
-	f = fopen(tmp, "wb");
-	if (!f)
-		return;
-	if (fwrite(data, 1, len, f) != len) {
-		fclose(f);
-		unlink(tmp);
-		return;
-	}
-	if (fclose(f) || rename(tmp, path))
-		unlink(tmp);
+	if (!make_parents(arena_strdup(&btf_arena, path)))
+		cache_write_file(&btf_arena, path, data, len);
 }
 
 /* The .BTF bytes of a kernel image (a bzImage with an xz payload, or a

@@ -139,6 +139,22 @@ const char *cache_location(struct arena *a)
 	return NULL;
 }
 
+int cache_write_file(struct arena *a, const char *path, const void *data, size_t len)
+{
+	const char *tmp = arena_printf(a, "%s.%ld.tmp", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fwrite(data, 1, len, f) == len;
+	if (fclose(f) || !ok || rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 const char *cache_dir(struct arena *a)
 {
 	char *dir = (char *)cache_location(a);

@@ -34,6 +34,10 @@ void cache_hash_hex(const struct cache_hash *h, char out[33]);
  * BTF extracts, symbol tables, feature probes, the generated syscall tapset)
  * is under it. */
 const char *cache_location(struct arena *a);
+/* Write len bytes to path whole or not at all (a temporary file beside
+ * it, then rename: a concurrent reader sees the old file or the new one).
+ * The directory must exist. 0, or -1 with nothing left behind. */
+int cache_write_file(struct arena *a, const char *path, const void *data, size_t len);
 /* The same directory, made if missing; NULL when it cannot be used. */
 const char *cache_dir(struct arena *a);
 

@@ -690,29 +690,13 @@ static void prune_cached(struct arena *a, const char *dir, const char *keep)
 	closedir(d);
 }
 
-/* Store text at path, whole or not at all (a concurrent gstap reads the
- * old entry or the new one, never half of one). */
+/* Store text at path (whole, by rename), then drop the other entries. */
 static void write_cached(struct arena *a, const char *path, const char *text)
 {
-	const char *tmp = arena_printf(a, "%s.%ld.tmp", path, (long)getpid());
-	size_t len = strlen(text);
-	FILE *f = fopen(tmp, "wb");
+	const char *slash = strrchr(path, '/');
 
-	if (!f)
-		return;
-	if (fwrite(text, 1, len, f) != len || fclose(f)) {
-		unlink(tmp);
-		return;
-	}
-	if (rename(tmp, path)) {
-		unlink(tmp);
-		return;
-	}
-	{
-		const char *slash = strrchr(path, '/');
-
+	if (!cache_write_file(a, path, text, strlen(text)))
 		prune_cached(a, arena_printf(a, "%.*s", (int)(slash - path), path), slash + 1);
-	}
 }
 
 /* The helpers of the generated text live in gen/syscalls_aux.stp beside

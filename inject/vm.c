@@ -225,7 +225,7 @@ static const char *boot_image(struct arena *a, const char *release, const char *
 {
 	char *cfg = arena_printf(a, "/boot/config-%s", release);
 	const char *dir = cache_dir(a);
-	char line[256], *out, *tmp;
+	char line[256], *out;
 	struct stat st;
 	FILE *f;
 	int pvh = 0;
@@ -260,10 +260,7 @@ static const char *boot_image(struct arena *a, const char *release, const char *
 		return bzimage;
 	}
 	mkdir(arena_printf(a, "%s/vm", dir), 0755);
-	tmp = arena_printf(a, "%s.%d.tmp", out, (int)getpid());
-	f = fopen(tmp, "wb");
-	if (!f || fwrite(raw, 1, raw_size, f) != raw_size || fclose(f) || rename(tmp, out)) {
-		unlink(tmp);
+	if (cache_write_file(a, out, raw, raw_size)) {
 		free(raw);
 		return bzimage;
 	}
